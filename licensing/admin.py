@@ -1,0 +1,112 @@
+"""The admin: reference data is editable (and audited); workflow state is read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from licensing import services
+from licensing.models import (
+    Application,
+    CalendarOverride,
+    ControlledItem,
+    Event,
+    Measure,
+    Membership,
+    Organisation,
+    Provision,
+    Suspension,
+)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin[Event]):
+    """The audit trail can be read, never written, changed or deleted here."""
+
+    list_display = ["at", "verb", "subject_type", "subject_id", "actor", "from_status",
+                    "to_status"]
+    list_filter = ["verb", "subject_type"]
+    search_fields = ["subject_id", "reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin[Application]):
+    list_display = ["reference", "organisation", "status", "decision_due"]
+    list_filter = ["status", "type"]
+    search_fields = ["reference", "organisation__name"]
+    readonly_fields = [f.name for f in Application._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditedAdmin(admin.ModelAdmin[Any]):
+    """Reference-data edits go through a service that writes an audit Event."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.save_reference_data(obj, by=request.user, changed=form.changed_data)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.delete_reference_data(obj, by=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a bulk delete would bypass the audit trail
+
+
+@admin.register(ControlledItem)
+class ControlledItemAdmin(AuditedAdmin):
+    list_display = ["code", "element", "form", "description", "verification"]
+    list_filter = ["element", "form", "verification"]
+    search_fields = ["code", "description"]
+
+
+class SuspensionInline(admin.TabularInline[Suspension, Provision]):
+    model = Suspension
+    fk_name = "provision"
+    extra = 0
+
+
+@admin.register(Provision)
+class ProvisionAdmin(AuditedAdmin):
+    list_display = ["measure", "code", "effective_from", "effective_until", "verification"]
+    filter_horizontal = ["items"]
+    inlines = [SuspensionInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        services.save_reference_formset(formset, by=request.user)
+
+
+@admin.register(Measure)
+class MeasureAdmin(AuditedAdmin):
+    list_display = ["code", "title", "issued_on", "verification"]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(AuditedAdmin):
+    list_display = ["date", "is_working_day", "source"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "credit_code", "country"]
+    search_fields = ["name", "credit_code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "organisation", "role"]

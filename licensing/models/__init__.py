@@ -1,0 +1,38 @@
+"""The core domain's tables. Status fields change only through licensing.services."""
+
+from licensing.models.applications import (
+    Application,
+    ApplicationLine,
+    ClockPause,
+    Document,
+    EndUseDeclaration,
+    InformationRequest,
+    Party,
+    ReferenceCounter,
+)
+from licensing.models.audit import Event
+from licensing.models.catalogue import ControlledItem, Measure, Provision, Suspension
+from licensing.models.decisions import Decision, Licence, LicenceLine
+from licensing.models.organisations import CalendarOverride, Membership, Organisation
+
+__all__ = [
+    "Application",
+    "ApplicationLine",
+    "CalendarOverride",
+    "ClockPause",
+    "ControlledItem",
+    "Decision",
+    "Document",
+    "EndUseDeclaration",
+    "Event",
+    "InformationRequest",
+    "Licence",
+    "LicenceLine",
+    "Measure",
+    "Membership",
+    "Organisation",
+    "Party",
+    "Provision",
+    "ReferenceCounter",
+    "Suspension",
+]

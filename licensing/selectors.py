@@ -1,0 +1,41 @@
+"""Reads shared by the portal, the dashboard, the API and tasks, scoped to the user."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from licensing import permissions
+from licensing.models import Application, Event, Organisation
+from licensing.workflow import Status
+
+
+def applications_for(user: Any) -> QuerySet[Application]:
+    """Applicants see their organisations' cases; reviewers see every submitted case."""
+    qs = Application.objects.select_related("organisation", "assigned_officer")
+    if permissions.is_reviewer(user):
+        return qs.exclude(status=Status.DRAFT)
+    return qs.filter(organisation_id__in=permissions.organisation_ids(user))
+
+
+def get_application_for(user: Any, pk: int | str) -> Application:
+    """The only way a surface loads an application: 404 when the user may not see it."""
+    return get_object_or_404(applications_for(user), pk=pk)
+
+
+def organisations_for(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=permissions.organisation_ids(user))
+
+
+def application_events(application: Application) -> QuerySet[Event]:
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+def case_file(application: Application) -> dict[str, Any]:
+    """What a case page shows beside the application: its lines, parties, documents, history."""
+    return {
+        "lines": application.lines.select_related("item"),
+        "parties": application.parties.all(),
+        "documents": application.documents.all(),
+        "events": application_events(application),
+    }

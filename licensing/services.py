@@ -1,0 +1,820 @@
+"""Every write that matters: one function per business event.
+
+The lifecycle (licensing.workflow): an applicant drafts an application, adds lines, parties,
+an end-use declaration and documents, and submits it. A case officer checks it within 5
+working days — issuing one deficiency notice that lists everything missing, or accepting it —
+then reviews it within 45 working days of acceptance (pauses for expert consultation,
+technical identification, on-site verification and information requests are not counted),
+and recommends a decision. Where policy requires, a second person countersigns; an approval
+issues the licence. The applicant may withdraw an open case; an unanswered request lapses it.
+
+Each service locks the application row, checks the transition and its guards, changes the
+row, writes exactly one audit Event in the same transaction, and enqueues follow-up work only
+after commit. Nothing else assigns a status.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from licensing import clocks, permissions, tasks
+from licensing.calendar import add_working_days
+from licensing.documents import validate_upload
+from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
+from licensing.models import (
+    Application,
+    ApplicationLine,
+    CalendarOverride,
+    ClockPause,
+    ControlledItem,
+    Decision,
+    Document,
+    EndUseDeclaration,
+    Event,
+    InformationRequest,
+    Licence,
+    LicenceLine,
+    Organisation,
+    Party,
+    ReferenceCounter,
+)
+from licensing.validators import licence_check_character
+from licensing.workflow import Action, Status, check_action
+
+REQUIRED_DOCUMENTS = (
+    Document.Kind.CONTRACT,
+    Document.Kind.TECHNICAL_DESCRIPTION,
+    Document.Kind.END_USER_CERTIFICATE,
+)
+# Dual-use Items Export Control Regulations 2024: single licence ≤ 1 year, general ≤ 3 years.
+LICENCE_VALIDITY_DAYS = {Application.Type.SINGLE: 365, Application.Type.GENERAL: 3 * 365}
+DRAFT_FIELDS = frozenset({"type", "intended_export_date", "destination_country"})
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    """The calendar date in China at an instant; clocks count China's working days."""
+    return timezone.localtime(instant, ZoneInfo(settings.REGULATORY_TIME_ZONE)).date()
+
+
+def calendar_overrides() -> dict[dt.date, bool]:
+    return dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+
+
+def record_event(
+    application: Application | None,
+    verb: str,
+    *,
+    by: Any,
+    subject: Any = None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one audit Event; callers are inside the transaction of the change it records."""
+    subject = subject if subject is not None else application
+    event = Event.objects.create(
+        application=application,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        actor=by if by is not None and by.is_authenticated else None,
+        verb=verb,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        payload=payload or {},
+        at=timezone.now(),
+    )
+    if application is not None:
+        tasks.notify_application_event.delay_on_commit(event.pk)
+    return event
+
+
+def _lock(application: Application) -> Application:
+    # no_key: a FOR NO KEY UPDATE lock does not block inserts of rows that reference the case
+    # (events, lines). On SQLite the IMMEDIATE transaction mode serialises writers instead.
+    return Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+
+
+def _transition(
+    application: Application,
+    action: Action,
+    *,
+    by: Any,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    fields: tuple[str, ...] = (),
+) -> Event:
+    """Move a locked application along ``action``, saving ``fields`` and writing its Event."""
+    source = application.status
+    application.status = check_action(action, source, reference=application.reference)
+    application.version += 1
+    application.save(update_fields=["status", "version", "updated_at", *fields])
+    return record_event(
+        application,
+        action.value,
+        by=by,
+        from_status=source,
+        to_status=application.status,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _require_applicant(application: Application, user: Any) -> None:
+    if not permissions.is_member(user, application.organisation_id):
+        raise NotPermitted("Only a member of the applicant organisation can do this.")
+
+
+def _require_reviewer(user: Any) -> None:
+    if not permissions.is_reviewer(user):
+        raise NotPermitted("Only a case officer or a supervisor can do this.")
+
+
+def _require_supervisor(user: Any) -> None:
+    if not permissions.is_supervisor(user):
+        raise NotPermitted("Only a supervisor can countersign.")
+
+
+def _next_number(series: str, year: int) -> int:
+    """The next number in a yearly series, safe when two processes ask at once."""
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(series=series, year=year)
+    except IntegrityError:  # another process created this year's counter first
+        pass
+    counter = ReferenceCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _lock_editable(application: Application, *, by: Any) -> Application:
+    application = _lock(application)
+    _require_applicant(application, by)
+    if application.status not in (Status.DRAFT, Status.DEFICIENT):
+        raise NotEligible(
+            f"Application {application.reference} is {application.get_status_display().lower()}"
+            ": only a draft, or a case with a deficiency notice, can be edited."
+        )
+    return application
+
+
+def _touch(application: Application) -> None:
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+
+
+# --- drafting -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(
+    organisation: Organisation,
+    *,
+    by: Any,
+    type: str = Application.Type.SINGLE,
+    intended_export_date: dt.date | None = None,
+    destination_country: str = "",
+) -> Application:
+    """A member of an organisation starts a draft application for it."""
+    if not permissions.is_member(by, organisation.pk):
+        raise NotPermitted("You can only apply for an organisation you are a member of.")
+    application = Application(
+        organisation=organisation,
+        created_by=by,
+        type=type,
+        intended_export_date=intended_export_date,
+        destination_country=destination_country.upper(),
+    )
+    application.full_clean(exclude=["reference", "created_by"])
+    year = timezone.now().year
+    application.reference = f"LS-{year}-{_next_number('application', year):06d}"
+    application.save()
+    record_event(application, "draft_created", by=by, to_status=Status.DRAFT)
+    return application
+
+
+@transaction.atomic
+def update_draft(
+    application: Application, *, by: Any, expected_version: int | None = None, **changes: Any
+) -> Application:
+    """The applicant edits the header of a draft (or of a case with a deficiency notice)."""
+    unknown = set(changes) - DRAFT_FIELDS
+    if unknown:
+        raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
+    application = _lock_editable(application, by=by)
+    if expected_version is not None and expected_version != application.version:
+        raise StaleVersion(application.reference, expected_version, application.version)
+    if "destination_country" in changes:
+        changes["destination_country"] = changes["destination_country"].upper()
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.full_clean(exclude=["created_by"])
+    application.version += 1
+    application.save(update_fields=[*changes, "version", "updated_at"])
+    record_event(
+        application,
+        "draft_updated",
+        by=by,
+        payload={name: str(value) for name, value in changes.items()},
+    )
+    return application
+
+
+@transaction.atomic
+def add_line(
+    application: Application,
+    *,
+    by: Any,
+    item_code: str,
+    quantity: Decimal,
+    unit_value: Decimal,
+    unit: str = "kg",
+    currency: str = "USD",
+    hs_code: str = "",
+    description: str = "",
+) -> ApplicationLine:
+    """Add a control-list item to a draft; the item must exist and the quantity be positive."""
+    application = _lock_editable(application, by=by)
+    item = ControlledItem.objects.filter(code=item_code.strip()).first()
+    if item is None:
+        raise ValidationError({"item_code": f"'{item_code}' is not on the control list."})
+    line = ApplicationLine(
+        application=application,
+        item=item,
+        quantity=quantity,
+        unit_value=unit_value,
+        unit=unit,
+        currency=currency.upper(),
+        hs_code=hs_code,
+        description=description,
+    )
+    line.full_clean()
+    line.save()
+    _touch(application)
+    record_event(
+        application, "line_added", by=by, subject=line,
+        payload={"item": item.code, "quantity": str(quantity), "unit": unit},
+    )
+    return line
+
+
+@transaction.atomic
+def remove_line(line: ApplicationLine, *, by: Any) -> None:
+    application = _lock_editable(line.application, by=by)
+    record_event(application, "line_removed", by=by, subject=line,
+                 payload={"item": line.item.code, "quantity": str(line.quantity)})
+    line.delete()
+    _touch(application)
+
+
+@transaction.atomic
+def add_party(
+    application: Application, *, by: Any, role: str, name: str, country: str, address: str = ""
+) -> Party:
+    """Name an importer, consignee, end user or intermediate consignee."""
+    application = _lock_editable(application, by=by)
+    party = Party(application=application, role=role, name=name.strip(),
+                  country=country.upper(), address=address)
+    party.full_clean()
+    party.save()
+    _touch(application)
+    record_event(application, "party_added", by=by, subject=party,
+                 payload={"role": role, "name": party.name, "country": party.country})
+    return party
+
+
+@transaction.atomic
+def remove_party(party: Party, *, by: Any) -> None:
+    application = _lock_editable(party.application, by=by)
+    record_event(application, "party_removed", by=by, subject=party,
+                 payload={"role": party.role, "name": party.name})
+    party.delete()
+    _touch(application)
+
+
+@transaction.atomic
+def set_end_use(
+    application: Application,
+    *,
+    by: Any,
+    category: str,
+    description: str,
+    no_reexport_undertaking: bool,
+    military: bool = False,
+) -> EndUseDeclaration:
+    """Declare (or correct) the end use, with the undertaking not to re-export."""
+    application = _lock_editable(application, by=by)
+    declaration = EndUseDeclaration.objects.filter(application=application).first()
+    declaration = declaration or EndUseDeclaration(application=application)
+    declaration.category = category
+    declaration.description = description
+    declaration.no_reexport_undertaking = no_reexport_undertaking
+    declaration.military = military
+    declaration.full_clean()
+    declaration.save()
+    _touch(application)
+    record_event(application, "end_use_declared", by=by, subject=declaration,
+                 payload={"category": category, "military": military})
+    return declaration
+
+
+@transaction.atomic
+def upload_document(
+    application: Application, *, by: Any, kind: str, file: UploadedFile
+) -> Document:
+    """Attach a typed document; its size and real content type are checked first."""
+    application = _lock_editable(application, by=by)
+    content_type = validate_upload(file)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=file.name or "upload",
+        content_type=content_type,
+        size=file.size or 0,
+        uploaded_by=by,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(document.original_name, file, save=False)
+    document.save()
+    _touch(application)
+    record_event(application, "document_uploaded", by=by, subject=document,
+                 payload={"kind": kind, "name": document.original_name, "size": document.size})
+    return document
+
+
+@transaction.atomic
+def remove_document(document: Document, *, by: Any) -> None:
+    application = _lock_editable(document.application, by=by)
+    record_event(application, "document_removed", by=by, subject=document,
+                 payload={"kind": document.kind, "name": document.original_name})
+    name = document.file.name
+    storage = document.file.storage
+    document.delete()
+    _touch(application)
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- submission and acceptance ------------------------------------------------------------
+
+
+def submission_problems(application: Application) -> list[str]:
+    """Everything that stops a submission, listed at once (DOMAIN.md §3: all deficiencies)."""
+    problems = []
+    if not application.lines.exists():
+        problems.append("Add at least one line (an item from the control list).")
+    if not application.parties.filter(role=Party.Role.END_USER).exists():
+        problems.append("Name the end user.")
+    if not EndUseDeclaration.objects.filter(application=application).exists():
+        problems.append("Declare the end use.")
+    present = set(application.documents.values_list("kind", flat=True))
+    for kind in REQUIRED_DOCUMENTS:
+        if kind not in present:
+            problems.append(f"Upload the {Document.Kind(kind).label.lower()}.")
+    if not application.destination_country:
+        problems.append("Give the destination country.")
+    if application.intended_export_date is None:
+        problems.append("Give the intended export date.")
+    elif application.intended_export_date < local_date(timezone.now()):
+        problems.append("The intended export date is in the past.")
+    return problems
+
+
+def _check_submittable(application: Application) -> None:
+    problems = submission_problems(application)
+    if problems:
+        raise NotEligible("The application is not complete.", problems=problems)
+
+
+def _start_acceptance_clock(application: Application) -> None:
+    now = timezone.now()
+    application.submitted_at = now
+    application.acceptance_due = add_working_days(
+        local_date(now), clocks.ACCEPTANCE_CHECK, calendar_overrides()
+    )
+
+
+@transaction.atomic
+def submit_application(application: Application, *, by: Any) -> Application:
+    """The applicant submits a complete draft; the 5-working-day acceptance check starts."""
+    application = _lock(application)
+    _require_applicant(application, by)
+    check_action(Action.SUBMIT, application.status, reference=application.reference)
+    _check_submittable(application)
+    _start_acceptance_clock(application)
+    _transition(application, Action.SUBMIT, by=by,
+                fields=("submitted_at", "acceptance_due"))
+    return application
+
+
+@transaction.atomic
+def issue_deficiency_notice(
+    application: Application, *, by: Any, deficiencies: list[str], answer_due: dt.date | None = None
+) -> Application:
+    """A case officer lists every deficiency at once, within the acceptance check."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.ISSUE_DEFICIENCY_NOTICE, application.status,
+                 reference=application.reference)
+    deficiencies = [d.strip() for d in deficiencies if d.strip()]
+    if not deficiencies:
+        raise ValidationError({"deficiencies": "List at least one deficiency."})
+    InformationRequest.objects.create(
+        application=application,
+        kind=InformationRequest.Kind.DEFICIENCY,
+        question="\n".join(deficiencies),
+        asked_by=by,
+        asked_at=timezone.now(),
+        answer_due=answer_due,
+    )
+    application.acceptance_due = None
+    _transition(application, Action.ISSUE_DEFICIENCY_NOTICE, by=by,
+                reason="\n".join(deficiencies), fields=("acceptance_due",))
+    return application
+
+
+@transaction.atomic
+def resubmit_application(application: Application, *, by: Any, answer: str = "") -> Application:
+    """The applicant answers a deficiency notice; the acceptance check starts again."""
+    application = _lock(application)
+    _require_applicant(application, by)
+    check_action(Action.RESUBMIT, application.status, reference=application.reference)
+    _check_submittable(application)
+    _answer_open_request(application, by=by, answer=answer)
+    _start_acceptance_clock(application)
+    _transition(application, Action.RESUBMIT, by=by, reason=answer,
+                fields=("submitted_at", "acceptance_due"))
+    return application
+
+
+@transaction.atomic
+def accept_application(application: Application, *, by: Any) -> Application:
+    """Accept a submitted application; the 45-working-day decision clock starts.
+
+    Without a deficiency notice the case counts as accepted on receipt (DOMAIN.md §3), so the
+    clock starts from the day it was submitted.
+    """
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.ACCEPT, application.status, reference=application.reference)
+    had_notice = application.information_requests.filter(
+        kind=InformationRequest.Kind.DEFICIENCY
+    ).exists()
+    application.accepted_at = timezone.now() if had_notice else application.submitted_at
+    application.acceptance_due = None
+    if application.assigned_officer_id is None:
+        application.assigned_officer = by
+    _recompute_decision_due(application)
+    _transition(
+        application, Action.ACCEPT, by=by,
+        fields=("accepted_at", "acceptance_due", "assigned_officer", "decision_due",
+                "decision_due_provisional"),
+    )
+    return application
+
+
+@transaction.atomic
+def assign_officer(application: Application, *, by: Any, officer: Any) -> Application:
+    """A reviewer claims a case, or a supervisor reassigns it."""
+    application = _lock(application)
+    _require_reviewer(by)
+    if officer.pk != by.pk:
+        _require_supervisor(by)
+    if not permissions.is_reviewer(officer):
+        raise NotEligible(f"{officer} is not a case officer.")
+    previous = application.assigned_officer
+    application.assigned_officer = officer
+    _touch(application)
+    application.save(update_fields=["assigned_officer"])
+    record_event(application, "officer_assigned", by=by,
+                 payload={"from": str(previous or ""), "to": str(officer)})
+    return application
+
+
+# --- review: information requests and pauses ----------------------------------------------
+
+
+def _recompute_decision_due(application: Application) -> None:
+    """Store the decision due date: 45 working days from acceptance plus paused working days."""
+    if application.no_time_limit or application.accepted_at is None:
+        application.decision_due, application.decision_due_provisional = None, False
+        return
+    pauses = [
+        clocks.Pause(
+            start=local_date(p.started_at),
+            end=local_date(p.ended_at) if p.ended_at else None,
+            reason=p.reason,
+        )
+        for p in application.pauses.all()
+    ]
+    due = clocks.DEFAULT_POLICY.due(
+        local_date(application.accepted_at), clocks.DECISION, pauses, calendar_overrides()
+    )
+    # While a pause is open the due date is unknown; keep the last one known for display.
+    if due is not None:
+        application.decision_due, application.decision_due_provisional = due.date, due.provisional
+
+
+def _open_pause(application: Application, reason: str) -> None:
+    ClockPause.objects.create(application=application, reason=reason, started_at=timezone.now())
+
+
+def _close_pause(application: Application) -> None:
+    application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    _recompute_decision_due(application)
+
+
+def _answer_open_request(application: Application, *, by: Any, answer: str) -> None:
+    application.information_requests.filter(answered_at__isnull=True).update(
+        answer=answer, answered_by=by, answered_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def request_information(
+    application: Application, *, by: Any, question: str, answer_due: dt.date | None = None
+) -> Application:
+    """Ask the applicant a question; the decision clock stops until the answer arrives."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.REQUEST_INFORMATION, application.status,
+                 reference=application.reference)
+    if not question.strip():
+        raise ValidationError({"question": "Write the question to the applicant."})
+    InformationRequest.objects.create(
+        application=application, kind=InformationRequest.Kind.INFORMATION,
+        question=question.strip(), asked_by=by, asked_at=timezone.now(), answer_due=answer_due,
+    )
+    _open_pause(application, ClockPause.Reason.INFORMATION_REQUEST)
+    _transition(application, Action.REQUEST_INFORMATION, by=by, reason=question.strip())
+    return application
+
+
+@transaction.atomic
+def answer_information_request(application: Application, *, by: Any, answer: str) -> Application:
+    """The applicant answers; the clock runs again and the due date moves by the pause."""
+    application = _lock(application)
+    _require_applicant(application, by)
+    check_action(Action.ANSWER_INFORMATION_REQUEST, application.status,
+                 reference=application.reference)
+    if not answer.strip():
+        raise ValidationError({"answer": "Write your answer."})
+    _answer_open_request(application, by=by, answer=answer.strip())
+    _close_pause(application)
+    _transition(application, Action.ANSWER_INFORMATION_REQUEST, by=by, reason=answer.strip(),
+                fields=("decision_due", "decision_due_provisional"))
+    return application
+
+
+@transaction.atomic
+def pause_clock(application: Application, *, by: Any, reason: str, note: str = "") -> Application:
+    """Stop the decision clock for expert consultation, technical identification or a visit."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.PAUSE_CLOCK, application.status, reference=application.reference)
+    allowed = set(ClockPause.Reason.values) - {ClockPause.Reason.INFORMATION_REQUEST}
+    if reason not in allowed:
+        raise ValidationError({"reason": f"Choose one of: {', '.join(sorted(allowed))}."})
+    _open_pause(application, reason)
+    _transition(application, Action.PAUSE_CLOCK, by=by, reason=note,
+                payload={"pause_reason": reason})
+    return application
+
+
+@transaction.atomic
+def resume_clock(application: Application, *, by: Any, note: str = "") -> Application:
+    """Restart the decision clock; the paused working days are added to the due date."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.RESUME_CLOCK, application.status, reference=application.reference)
+    _close_pause(application)
+    _transition(application, Action.RESUME_CLOCK, by=by, reason=note,
+                fields=("decision_due", "decision_due_provisional"))
+    return application
+
+
+# --- decision -----------------------------------------------------------------------------
+
+
+def _needs_countersignature(application: Application) -> bool:
+    """Four eyes for flagged cases and military end uses (DESIGN.md "Decision")."""
+    declaration = EndUseDeclaration.objects.filter(application=application).first()
+    return application.countersign_required or bool(declaration and declaration.military)
+
+
+@transaction.atomic
+def recommend_decision(
+    application: Application,
+    *,
+    by: Any,
+    outcome: str,
+    note: str = "",
+    reason_codes: list[str] | None = None,
+    conditions: str = "",
+) -> Application:
+    """The case officer recommends; a second person must countersign."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.RECOMMEND, application.status, reference=application.reference)
+    if outcome not in {o for o in Decision.Outcome.values if o != Decision.Outcome.RETURN}:
+        raise ValidationError({"outcome": "Recommend approve, approve with conditions or refuse."})
+    if outcome == Decision.Outcome.REFUSE and not (note.strip() or reason_codes):
+        raise ValidationError({"note": "A refusal needs its reasons."})
+    Decision.objects.create(
+        application=application, kind=Decision.Kind.RECOMMENDATION, outcome=outcome,
+        reason_codes=reason_codes or [], conditions=conditions, note=note, by=by,
+        at=timezone.now(),
+    )
+    _transition(application, Action.RECOMMEND, by=by, reason=note,
+                payload={"outcome": outcome, "reason_codes": reason_codes or []})
+    return application
+
+
+def _latest_recommendation(application: Application) -> Decision:
+    return application.decisions.filter(kind=Decision.Kind.RECOMMENDATION).latest("at", "pk")
+
+
+def _check_countersigner(application: Application, by: Any) -> Decision:
+    _require_supervisor(by)
+    recommendation = _latest_recommendation(application)
+    if recommendation.by_id == by.pk:
+        raise NotEligible("The countersigner must not be the person who recommended.")
+    return recommendation
+
+
+def _issue_licence(application: Application, *, by: Any, conditions: str) -> Licence:
+    today = local_date(timezone.now())
+    body = f"RE{today.year}{_next_number('licence', today.year):06d}"
+    licence = Licence.objects.create(
+        number=f"{body}{licence_check_character(body)}",
+        application=application,
+        type=application.type,
+        conditions=conditions,
+        valid_from=today,
+        valid_until=today + dt.timedelta(days=LICENCE_VALIDITY_DAYS[application.type]),
+        issued_by=by,
+        issued_at=timezone.now(),
+    )
+    LicenceLine.objects.bulk_create(
+        LicenceLine(licence=licence, item_id=line.item_id, quantity=line.quantity, unit=line.unit)
+        for line in application.lines.all()
+    )
+    return licence
+
+
+@transaction.atomic
+def approve_application(application: Application, *, by: Any, note: str = "",
+                        conditions: str = "") -> Application:
+    """Approve and issue the licence: directly when no countersignature is needed, else as
+    the countersignature of an approval recommended by someone else."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.APPROVE, application.status, reference=application.reference)
+    if application.status == Status.UNDER_REVIEW:
+        if _needs_countersignature(application):
+            raise NotEligible("This case needs a recommendation and a countersignature.")
+        kind = Decision.Kind.RECOMMENDATION
+    else:
+        recommendation = _check_countersigner(application, by)
+        if not recommendation.is_approval:
+            raise NotEligible("The recommendation is a refusal; approve it only by returning "
+                              "the case for review first.")
+        conditions = conditions or recommendation.conditions
+        kind = Decision.Kind.COUNTERSIGNATURE
+    outcome = (Decision.Outcome.APPROVE_WITH_CONDITIONS if conditions
+               else Decision.Outcome.APPROVE)
+    Decision.objects.create(application=application, kind=kind, outcome=outcome,
+                            conditions=conditions, note=note, by=by, at=timezone.now())
+    licence = _issue_licence(application, by=by, conditions=conditions)
+    application.decided_at = timezone.now()
+    _transition(application, Action.APPROVE, by=by, reason=note,
+                payload={"licence": licence.number}, fields=("decided_at",))
+    return application
+
+
+@transaction.atomic
+def refuse_application(application: Application, *, by: Any, note: str = "") -> Application:
+    """Countersign a refusal recommended by someone else; refusals are always countersigned."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.REFUSE, application.status, reference=application.reference)
+    recommendation = _check_countersigner(application, by)
+    if recommendation.is_approval:
+        raise NotEligible("The recommendation is an approval; return the case to refuse it.")
+    Decision.objects.create(
+        application=application, kind=Decision.Kind.COUNTERSIGNATURE,
+        outcome=Decision.Outcome.REFUSE, reason_codes=recommendation.reason_codes, note=note,
+        by=by, at=timezone.now(),
+    )
+    application.decided_at = timezone.now()
+    _transition(application, Action.REFUSE, by=by, reason=note or recommendation.note,
+                payload={"reason_codes": recommendation.reason_codes},
+                fields=("decided_at",))
+    return application
+
+
+@transaction.atomic
+def return_for_review(application: Application, *, by: Any, note: str) -> Application:
+    """The countersigner disagrees and sends the case back to the officer."""
+    application = _lock(application)
+    _require_reviewer(by)
+    check_action(Action.RETURN_FOR_REVIEW, application.status,
+                 reference=application.reference)
+    _check_countersigner(application, by)
+    if not note.strip():
+        raise ValidationError({"note": "Say why the case goes back."})
+    Decision.objects.create(application=application, kind=Decision.Kind.COUNTERSIGNATURE,
+                            outcome=Decision.Outcome.RETURN, note=note, by=by,
+                            at=timezone.now())
+    _transition(application, Action.RETURN_FOR_REVIEW, by=by, reason=note)
+    return application
+
+
+def countersign_decision(application: Application, *, by: Any, agree: bool,
+                         note: str = "") -> Application:
+    """A supervisor countersigns the recommendation, or returns the case."""
+    if not agree:
+        return return_for_review(application, by=by, note=note)
+    if _latest_recommendation(application).is_approval:
+        return approve_application(application, by=by, note=note)
+    return refuse_application(application, by=by, note=note)
+
+
+# --- ending a case without a decision -----------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_application(application: Application, *, by: Any, reason: str = "") -> Application:
+    """The applicant withdraws an open case."""
+    application = _lock(application)
+    _require_applicant(application, by)
+    check_action(Action.WITHDRAW, application.status, reference=application.reference)
+    application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    _transition(application, Action.WITHDRAW, by=by, reason=reason)
+    return application
+
+
+@transaction.atomic
+def lapse_application(application: Application, *, by: Any = None,
+                      reason: str = "") -> Application:
+    """A deficiency notice or information request went unanswered in time (system action)."""
+    application = _lock(application)
+    check_action(Action.LAPSE, application.status, reference=application.reference)
+    application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    _transition(application, Action.LAPSE, by=by,
+                reason=reason or "No answer within the time allowed.")
+    return application
+
+
+# --- reference data -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_reference_data(obj: Any, *, by: Any, changed: list[str] | None = None) -> Any:
+    """An administrator creates or corrects reference data (control list, measures, calendar,
+    organisations); the change is audited."""
+    created = obj.pk is None
+    obj.full_clean()
+    obj.save()
+    fields = changed if changed is not None else [f.name for f in obj._meta.concrete_fields]
+    record_event(
+        None, "reference_created" if created else "reference_corrected", by=by, subject=obj,
+        payload={name: str(getattr(obj, name, "")) for name in fields if name != "id"},
+    )
+    return obj
+
+
+@transaction.atomic
+def delete_reference_data(obj: Any, *, by: Any) -> None:
+    record_event(None, "reference_deleted", by=by, subject=obj, payload={"was": str(obj)})
+    obj.delete()
+
+
+@transaction.atomic
+def save_reference_formset(formset: Any, *, by: Any) -> None:
+    """Inline rows (a provision's suspensions) saved from the admin, each change audited."""
+    for obj in formset.save(commit=False):
+        save_reference_data(obj, by=by)
+    for obj in formset.deleted_objects:
+        delete_reference_data(obj, by=by)
+    formset.save_m2m()
+
+
+def record_catalogue_load(diff: Any, *, version: Any, by: Any = None) -> Event:
+    """Audit a reload of the control-list file (the loader itself is licensing.catalogue)."""
+    return Event.objects.create(
+        subject_type="licensing.catalogue", subject_id=str(version), actor=by,
+        verb="catalogue_loaded", at=timezone.now(),
+        payload={"added": diff.added, "changed": diff.changed, "removed": diff.removed},
+    )

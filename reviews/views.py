@@ -1,0 +1,40 @@
+"""The reviewer dashboard: the work queue and the case (it grows in the dashboard issue)."""
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db.models import QuerySet
+from django.views.generic import DetailView, ListView
+
+from licensing import permissions, selectors
+from licensing.models import Application
+from licensing.workflow import OPEN
+
+
+class ReviewerRequired(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self) -> bool:
+        return permissions.is_reviewer(self.request.user)  # type: ignore[attr-defined]
+
+
+class QueueView(ReviewerRequired, ListView[Application]):
+    template_name = "reviews/queue.html"
+    context_object_name = "applications"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return (
+            selectors.applications_for(self.request.user)
+            .filter(status__in=OPEN)
+            .order_by("decision_due", "submitted_at")
+        )
+
+
+class CaseDetailView(ReviewerRequired, DetailView[Application]):
+    template_name = "applicants/application_detail.html"
+    context_object_name = "application"
+
+    def get_object(self, queryset: QuerySet[Application] | None = None) -> Application:
+        return selectors.get_application_for(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | selectors.case_file(self.object)

@@ -10,7 +10,7 @@ from licensing import selectors
 from licensing.models import Application
 
 
-class ApplicationListView(LoginRequiredMixin, ListView[Application]):
+class ApplicationListView(LoginRequiredMixin, ListView):
     template_name = "applicants/application_list.html"
     context_object_name = "applications"
     paginate_by = 50
@@ -19,7 +19,7 @@ class ApplicationListView(LoginRequiredMixin, ListView[Application]):
         return selectors.applications_for(self.request.user)
 
 
-class ApplicationDetailView(LoginRequiredMixin, DetailView[Application]):
+class ApplicationDetailView(LoginRequiredMixin, DetailView):
     template_name = "applicants/application_detail.html"
     context_object_name = "application"
 

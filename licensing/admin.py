@@ -20,7 +20,7 @@ from licensing.models import (
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin[Event]):
+class EventAdmin(admin.ModelAdmin):
     """The audit trail can be read, never written, changed or deleted here."""
 
     list_display = ["at", "verb", "subject_type", "subject_id", "actor", "from_status",
@@ -39,7 +39,7 @@ class EventAdmin(admin.ModelAdmin[Event]):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin[Application]):
+class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["reference", "organisation", "status", "decision_due"]
     list_filter = ["status", "type"]
     search_fields = ["reference", "organisation__name"]
@@ -55,7 +55,7 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
         return False
 
 
-class AuditedAdmin(admin.ModelAdmin[Any]):
+class AuditedAdmin(admin.ModelAdmin):
     """Reference-data edits go through a service that writes an audit Event."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -75,7 +75,7 @@ class ControlledItemAdmin(AuditedAdmin):
     search_fields = ["code", "description"]
 
 
-class SuspensionInline(admin.TabularInline[Suspension, Provision]):
+class SuspensionInline(admin.TabularInline):
     model = Suspension
     fk_name = "provision"
     extra = 0

@@ -16,7 +16,7 @@ class ReviewerRequired(LoginRequiredMixin, UserPassesTestMixin):
         return permissions.is_reviewer(self.request.user)  # type: ignore[attr-defined]
 
 
-class QueueView(ReviewerRequired, ListView[Application]):
+class QueueView(ReviewerRequired, ListView):
     template_name = "reviews/queue.html"
     context_object_name = "applications"
     paginate_by = 50
@@ -29,7 +29,7 @@ class QueueView(ReviewerRequired, ListView[Application]):
         )
 
 
-class CaseDetailView(ReviewerRequired, DetailView[Application]):
+class CaseDetailView(ReviewerRequired, DetailView):
     template_name = "applicants/application_detail.html"
     context_object_name = "application"
 

@@ -91,6 +91,7 @@ def complete_draft(organisation: Organisation, by: User, **overrides: Any) -> Ap
     for kind in (Document.Kind.CONTRACT, Document.Kind.TECHNICAL_DESCRIPTION,
                  Document.Kind.END_USER_CERTIFICATE):
         services.upload_document(app, by=by, kind=kind, file=pdf(f"{kind}.pdf"))
+    app.refresh_from_db()
     return app
 
 
@@ -105,7 +106,7 @@ def application_in(status: Status, *, applicant: User, officer: User, supervisor
     app = services.submit_application(app, by=applicant)
     if status == Status.SUBMITTED:
         return app
-    if status in (Status.DEFICIENT, Status.LAPSED) :
+    if status in (Status.DEFICIENT, Status.LAPSED):
         app = services.issue_deficiency_notice(app, by=officer, deficiencies=["Sign the contract"])
         return app if status == Status.DEFICIENT else services.lapse_application(app)
     app = services.accept_application(app, by=officer)

@@ -61,5 +61,4 @@ class CalendarDayPolicy:
 
 
 POLICIES: dict[str, ClockPolicy] = {"china": ChinaWorkingDayPolicy(), "calendar": CalendarDayPolicy()}
-DEFAULT_POLICY: ClockPolicy = POLICIES["china"]
 

@@ -518,7 +518,7 @@ def _recompute_decision_due(application: Application) -> None:
         )
         for p in application.pauses.all()
     ]
-    due = clocks.DEFAULT_POLICY.due(
+    due = clocks.POLICIES["china"].due(
         local_date(application.accepted_at), clocks.DECISION, pauses, calendar_overrides()
     )
     # While a pause is open the due date is unknown; keep the last one known for display.

@@ -1,0 +1,76 @@
+"""The landing page, sign-in, and the scoping of portal and dashboard pages."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from licensing.models import Application
+from licensing.workflow import Status
+from tests.factories import application_in
+
+
+def test_landing_page_offers_sign_in(client: Client, db: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("login") in response.content.decode()
+
+
+def test_login_page_renders(client: Client, db: Any) -> None:
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_healthz(client: Client, db: Any) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_applicant_sees_own_application(client: Client, actors: Any) -> None:
+    app = application_in(Status.SUBMITTED, **actors)
+    client.force_login(actors["applicant"])
+    listing = client.get(reverse("applicants:application-list")).content.decode()
+    detail = client.get(reverse("applicants:application-detail", args=[app.pk]))
+    assert app.reference in listing
+    assert detail.status_code == 200
+    assert "Motorwerk GmbH" in detail.content.decode()
+
+
+def test_other_organisation_gets_404_and_nothing_changes(
+    client: Client, actors: Any, other_applicant: Any
+) -> None:
+    app = application_in(Status.SUBMITTED, **actors)
+    client.force_login(other_applicant)
+    listing = client.get(reverse("applicants:application-list")).content.decode()
+    detail = client.get(reverse("applicants:application-detail", args=[app.pk]))
+    assert app.reference not in listing
+    assert detail.status_code == 404
+    assert Application.objects.get(pk=app.pk).version == app.version
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.UNDER_REVIEW])
+def test_reviewer_queue_shows_open_cases(client: Client, actors: Any, status: Status) -> None:
+    app = application_in(status, **actors)
+    client.force_login(actors["officer"])
+    assert app.reference in client.get(reverse("reviews:queue")).content.decode()
+    assert client.get(reverse("reviews:application-detail", args=[app.pk])).status_code == 200
+
+
+def test_reviewer_never_sees_drafts(client: Client, actors: Any) -> None:
+    app = application_in(Status.DRAFT, **actors)
+    client.force_login(actors["officer"])
+    assert client.get(reverse("reviews:application-detail", args=[app.pk])).status_code == 404
+
+
+def test_applicant_cannot_open_the_dashboard(client: Client, actors: Any) -> None:
+    client.force_login(actors["applicant"])
+    assert client.get(reverse("reviews:queue")).status_code == 403
+
+
+def test_queue_query_count_does_not_grow_with_rows(
+    client: Client, actors: Any, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(3):
+        application_in(Status.SUBMITTED, **actors)
+    client.force_login(actors["officer"])
+    with django_assert_max_num_queries(6):
+        client.get(reverse("reviews:queue"))

@@ -1,10 +1,21 @@
-"""China's working-day calendar (DOMAIN.md §5).
+"""China's working-day calendar, used to count the statutory clocks (DOMAIN.md §3, §5).
 
-``holidays.China`` carries the State Council schedules: statutory days off and the weekend
-days moved to be worked (调休 make-up days). An administrator's override table (date → is a
-working day) wins over the library. Day 1 is the first working day after the start date.
-A year whose schedule is neither in the library nor in the overrides is unpublished, and a due
-date counted through it is provisional.
+Rules:
+
+- A working day is a weekday that is not a statutory day off, or a weekend day that the State
+  Council's yearly schedule moves to be worked (调休 make-up day). ``holidays.China`` carries
+  both: its days off and its ``weekend_workdays`` (DOMAIN.md §5). Only the public category is
+  used: half-day holidays (Women's Day, Youth Day, ...) do not stop the clock (DOMAIN.md §5).
+- An administrator-edited override table (date → is a working day) wins over the library, so
+  a schedule published after the installed ``holidays`` release can be entered by hand.
+- Counting starts the day after the start date: the day of acceptance is not counted and
+  day 1 is the first working day after it (DOMAIN.md §5).
+- A year is *published* when the library has make-up days in it, or an administrator has
+  entered any override in it. Before publication the library only guesses the days off (it
+  shifts weekend holidays to the next weekday and has no make-up days), so a due date counted
+  through an unpublished year is *provisional* (DOMAIN.md §5).
+
+Dates here are calendar dates in China (Asia/Shanghai); callers convert instants first.
 """
 
 import datetime as dt
@@ -18,32 +29,37 @@ import holidays
 Overrides = Mapping[dt.date, bool]
 EMPTY: Overrides = MappingProxyType({})
 
+_ONE_DAY = dt.timedelta(days=1)
+
 
 @lru_cache(maxsize=64)
 def _china(year: int) -> holidays.HolidayBase:
+    # One instance per year, always queried with dates of that year only: a query for another
+    # year would make the library expand (mutate) the shared, cached instance.
     return holidays.China(years=year)
 
 
 def is_working_day(day: dt.date, overrides: Overrides = EMPTY) -> bool:
+    """Whether the authority's clock runs on ``day``; an administrator's override wins."""
     if day in overrides:
         return overrides[day]
     return bool(_china(day.year).is_working_day(day))
 
 
 def add_working_days(start: dt.date, n: int, overrides: Overrides = EMPTY) -> dt.date:
-    """The n-th working day after ``start`` (the start day itself is never counted)."""
+    """The n-th working day after ``start``; ``start`` itself is never counted."""
     if n < 0:
-        raise ValueError("n must not be negative")
+        raise ValueError(f"cannot count back {-n} working days")
     day = start
     while n:
-        day += dt.timedelta(days=1)
+        day += _ONE_DAY
         if is_working_day(day, overrides):
             n -= 1
     return day
 
 
 def working_days_between(start: dt.date, end: dt.date, overrides: Overrides = EMPTY) -> int:
-    """Working days d with start < d <= end."""
+    """The number of working days d with start < d <= end (0 when end <= start)."""
     return sum(
         is_working_day(start + dt.timedelta(days=i), overrides)
         for i in range(1, (end - start).days + 1)
@@ -51,18 +67,23 @@ def working_days_between(start: dt.date, end: dt.date, overrides: Overrides = EM
 
 
 def is_published(year: int, overrides: Overrides = EMPTY) -> bool:
+    """Whether the year's schedule is known: make-up days in the library, or any override."""
     if any(day.year == year for day in overrides):
         return True
+    # weekend_workdays also holds a few make-up days of other years (late-December days of
+    # the next year's schedule, e.g. 2001-12-29), so filter by year.
     return any(day.year == year for day in _china(year).weekend_workdays)
 
 
 @dataclass(frozen=True)
 class DueDate:
     date: dt.date
-    provisional: bool
+    provisional: bool  # counted through a year whose schedule is not yet published
 
 
 def due_date(start: dt.date, n: int, overrides: Overrides = EMPTY) -> DueDate:
+    """The n-th working day after ``start``, provisional if the count crosses an unpublished
+    year."""
     end = add_working_days(start, n, overrides)
-    years = range(start.year, end.year + 1)
-    return DueDate(end, provisional=not all(is_published(y, overrides) for y in years))
+    published = all(is_published(year, overrides) for year in range(start.year, end.year + 1))
+    return DueDate(end, provisional=not published)

@@ -23,8 +23,7 @@ from licensing.models import (
 class EventAdmin(admin.ModelAdmin):
     """The audit trail can be read, never written, changed or deleted here."""
 
-    list_display = ["at", "verb", "subject_type", "subject_id", "actor", "from_status",
-                    "to_status"]
+    list_display = ["at", "verb", "subject_type", "subject_id", "actor", "from_status", "to_status"]
     list_filter = ["verb", "subject_type"]
     search_fields = ["subject_id", "reason"]
 

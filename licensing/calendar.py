@@ -25,6 +25,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+from holidays import HolidayBase
 
 Overrides = Mapping[dt.date, bool]
 EMPTY: Overrides = MappingProxyType({})
@@ -33,10 +34,10 @@ _ONE_DAY = dt.timedelta(days=1)
 
 
 @lru_cache(maxsize=64)
-def _china(year: int) -> holidays.HolidayBase:
+def _china(year: int) -> HolidayBase:
     # One instance per year, always queried with dates of that year only: a query for another
     # year would make the library expand (mutate) the shared, cached instance.
-    return holidays.China(years=year)
+    return holidays.country_holidays("CN", years=year)
 
 
 def is_working_day(day: dt.date, overrides: Overrides = EMPTY) -> bool:

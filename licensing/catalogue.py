@@ -26,7 +26,7 @@ def regulatory_midnight(day: dt.date) -> dt.datetime:
 
 
 def day_after(day: dt.date) -> dt.datetime:
-    """"Suspended until D" covers D itself: the window ends at 00:00 on the next day."""
+    """ "Suspended until D" covers D itself: the window ends at 00:00 on the next day."""
     return regulatory_midnight(day + dt.timedelta(days=1))
 
 
@@ -61,8 +61,9 @@ def read_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, Any]:
     return data
 
 
-def _sync(model: Any, lookup: dict[str, Any], values: dict[str, Any], label: str,
-          diff: CatalogueDiff) -> Any:
+def _sync(
+    model: Any, lookup: dict[str, Any], values: dict[str, Any], label: str, diff: CatalogueDiff
+) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
@@ -115,8 +116,7 @@ def load_catalogue(data: dict[str, Any], models: Models) -> CatalogueDiff:
             if current != codes:
                 provision.items.set([items[code] for code in codes])
                 diff.changed.append(f"{label} items ({len(current)} → {len(codes)})")
-            _sync_suspensions(provision, spec.get("suspensions", []), measures, label, models,
-                              diff)
+            _sync_suspensions(provision, spec.get("suspensions", []), measures, label, models, diff)
     for provision in models.Provision.objects.exclude(pk__in=wanted_provisions):
         diff.removed.append(f"provision {provision.measure.code} {provision.code}")
         provision.delete()
@@ -132,8 +132,14 @@ def load_catalogue(data: dict[str, Any], models: Models) -> CatalogueDiff:
     return diff
 
 
-def _sync_suspensions(provision: Any, specs: list[dict[str, Any]], measures: dict[str, Any],
-                      label: str, models: Models, diff: CatalogueDiff) -> None:
+def _sync_suspensions(
+    provision: Any,
+    specs: list[dict[str, Any]],
+    measures: dict[str, Any],
+    label: str,
+    models: Models,
+    diff: CatalogueDiff,
+) -> None:
     wanted = [
         (
             regulatory_midnight(spec["start"]),
@@ -151,7 +157,10 @@ def _sync_suspensions(provision: Any, specs: list[dict[str, Any]], measures: dic
         models.Suspension.objects.filter(provision=provision).delete()
         for starts_at, ends_at, by_id, verification in wanted:
             models.Suspension.objects.create(
-                provision=provision, starts_at=starts_at, ends_at=ends_at,
-                by_measure_id=by_id, verification=verification,
+                provision=provision,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                by_measure_id=by_id,
+                verification=verification,
             )
         diff.changed.append(f"{label} suspensions ({len(current)} → {len(wanted)})")

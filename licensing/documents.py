@@ -14,8 +14,10 @@ def validate_upload(file: UploadedFile) -> str:
     limit = settings.UPLOAD_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            {"file": f"The file is {size / 1_048_576:.1f} MB; the limit is "
-                     f"{limit / 1_048_576:.0f} MB."}
+            {
+                "file": f"The file is {size / 1_048_576:.1f} MB; the limit is "
+                f"{limit / 1_048_576:.0f} MB."
+            }
         )
     if size == 0:
         raise ValidationError({"file": "The file is empty."})
@@ -23,8 +25,10 @@ def validate_upload(file: UploadedFile) -> str:
     extension = PurePath(file.name or "").suffix.lower().lstrip(".")
     if extension not in allowed:
         raise ValidationError(
-            {"file": f"Files of type '.{extension}' are not accepted; upload "
-                     f"{', '.join('.' + e for e in sorted(allowed))}."}
+            {
+                "file": f"Files of type '.{extension}' are not accepted; upload "
+                f"{', '.join('.' + e for e in sorted(allowed))}."
+            }
         )
     # The extension can lie: read the content's own signature.
     head = file.read(4096)

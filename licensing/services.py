@@ -96,7 +96,7 @@ def record_event(
         at=timezone.now(),
     )
     if application is not None:
-        tasks.notify_application_event.delay_on_commit(event.pk)
+        tasks.notify_application_event.delay_on_commit(event.pk)  # type: ignore[attr-defined]
     return event
 
 
@@ -212,7 +212,7 @@ def update_draft(
     """The applicant edits the header of a draft (or of a case with a deficiency notice)."""
     unknown = set(changes) - DRAFT_FIELDS
     if unknown:
-        raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be edited."))
     application = _lock_editable(application, by=by)
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion(application.reference, expected_version, application.version)
@@ -264,7 +264,10 @@ def add_line(
     line.save()
     _touch(application)
     record_event(
-        application, "line_added", by=by, subject=line,
+        application,
+        "line_added",
+        by=by,
+        subject=line,
         payload={"item": item.code, "quantity": str(quantity), "unit": unit},
     )
     return line
@@ -273,8 +276,13 @@ def add_line(
 @transaction.atomic
 def remove_line(line: ApplicationLine, *, by: Any) -> None:
     application = _lock_editable(line.application, by=by)
-    record_event(application, "line_removed", by=by, subject=line,
-                 payload={"item": line.item.code, "quantity": str(line.quantity)})
+    record_event(
+        application,
+        "line_removed",
+        by=by,
+        subject=line,
+        payload={"item": line.item.code, "quantity": str(line.quantity)},
+    )
     line.delete()
     _touch(application)
 
@@ -285,21 +293,36 @@ def add_party(
 ) -> Party:
     """Name an importer, consignee, end user or intermediate consignee."""
     application = _lock_editable(application, by=by)
-    party = Party(application=application, role=role, name=name.strip(),
-                  country=country.upper(), address=address)
+    party = Party(
+        application=application,
+        role=role,
+        name=name.strip(),
+        country=country.upper(),
+        address=address,
+    )
     party.full_clean()
     party.save()
     _touch(application)
-    record_event(application, "party_added", by=by, subject=party,
-                 payload={"role": role, "name": party.name, "country": party.country})
+    record_event(
+        application,
+        "party_added",
+        by=by,
+        subject=party,
+        payload={"role": role, "name": party.name, "country": party.country},
+    )
     return party
 
 
 @transaction.atomic
 def remove_party(party: Party, *, by: Any) -> None:
     application = _lock_editable(party.application, by=by)
-    record_event(application, "party_removed", by=by, subject=party,
-                 payload={"role": party.role, "name": party.name})
+    record_event(
+        application,
+        "party_removed",
+        by=by,
+        subject=party,
+        payload={"role": party.role, "name": party.name},
+    )
     party.delete()
     _touch(application)
 
@@ -325,8 +348,13 @@ def set_end_use(
     declaration.full_clean()
     declaration.save()
     _touch(application)
-    record_event(application, "end_use_declared", by=by, subject=declaration,
-                 payload={"category": category, "military": military})
+    record_event(
+        application,
+        "end_use_declared",
+        by=by,
+        subject=declaration,
+        payload={"category": category, "military": military},
+    )
     return declaration
 
 
@@ -349,16 +377,26 @@ def upload_document(
     document.file.save(document.original_name, file, save=False)
     document.save()
     _touch(application)
-    record_event(application, "document_uploaded", by=by, subject=document,
-                 payload={"kind": kind, "name": document.original_name, "size": document.size})
+    record_event(
+        application,
+        "document_uploaded",
+        by=by,
+        subject=document,
+        payload={"kind": kind, "name": document.original_name, "size": document.size},
+    )
     return document
 
 
 @transaction.atomic
 def remove_document(document: Document, *, by: Any) -> None:
     application = _lock_editable(document.application, by=by)
-    record_event(application, "document_removed", by=by, subject=document,
-                 payload={"kind": document.kind, "name": document.original_name})
+    record_event(
+        application,
+        "document_removed",
+        by=by,
+        subject=document,
+        payload={"kind": document.kind, "name": document.original_name},
+    )
     name = document.file.name
     storage = document.file.storage
     document.delete()
@@ -413,8 +451,7 @@ def submit_application(application: Application, *, by: Any) -> Application:
     check_action(Action.SUBMIT, application.status, reference=application.reference)
     _check_submittable(application)
     _start_acceptance_clock(application)
-    _transition(application, Action.SUBMIT, by=by,
-                fields=("submitted_at", "acceptance_due"))
+    _transition(application, Action.SUBMIT, by=by, fields=("submitted_at", "acceptance_due"))
     return application
 
 
@@ -425,8 +462,9 @@ def issue_deficiency_notice(
     """A case officer lists every deficiency at once, within the acceptance check."""
     application = _lock(application)
     _require_reviewer(by)
-    check_action(Action.ISSUE_DEFICIENCY_NOTICE, application.status,
-                 reference=application.reference)
+    check_action(
+        Action.ISSUE_DEFICIENCY_NOTICE, application.status, reference=application.reference
+    )
     deficiencies = [d.strip() for d in deficiencies if d.strip()]
     if not deficiencies:
         raise ValidationError({"deficiencies": "List at least one deficiency."})
@@ -439,8 +477,13 @@ def issue_deficiency_notice(
         answer_due=answer_due,
     )
     application.acceptance_due = None
-    _transition(application, Action.ISSUE_DEFICIENCY_NOTICE, by=by,
-                reason="\n".join(deficiencies), fields=("acceptance_due",))
+    _transition(
+        application,
+        Action.ISSUE_DEFICIENCY_NOTICE,
+        by=by,
+        reason="\n".join(deficiencies),
+        fields=("acceptance_due",),
+    )
     return application
 
 
@@ -453,8 +496,13 @@ def resubmit_application(application: Application, *, by: Any, answer: str = "")
     _check_submittable(application)
     _answer_open_request(application, by=by, answer=answer)
     _start_acceptance_clock(application)
-    _transition(application, Action.RESUBMIT, by=by, reason=answer,
-                fields=("submitted_at", "acceptance_due"))
+    _transition(
+        application,
+        Action.RESUBMIT,
+        by=by,
+        reason=answer,
+        fields=("submitted_at", "acceptance_due"),
+    )
     return application
 
 
@@ -477,9 +525,16 @@ def accept_application(application: Application, *, by: Any) -> Application:
         application.assigned_officer = by
     _recompute_decision_due(application)
     _transition(
-        application, Action.ACCEPT, by=by,
-        fields=("accepted_at", "acceptance_due", "assigned_officer", "decision_due",
-                "decision_due_provisional"),
+        application,
+        Action.ACCEPT,
+        by=by,
+        fields=(
+            "accepted_at",
+            "acceptance_due",
+            "assigned_officer",
+            "decision_due",
+            "decision_due_provisional",
+        ),
     )
     return application
 
@@ -497,8 +552,12 @@ def assign_officer(application: Application, *, by: Any, officer: Any) -> Applic
     application.assigned_officer = officer
     _touch(application)
     application.save(update_fields=["assigned_officer"])
-    record_event(application, "officer_assigned", by=by,
-                 payload={"from": str(previous or ""), "to": str(officer)})
+    record_event(
+        application,
+        "officer_assigned",
+        by=by,
+        payload={"from": str(previous or ""), "to": str(officer)},
+    )
     return application
 
 
@@ -548,13 +607,16 @@ def request_information(
     """Ask the applicant a question; the decision clock stops until the answer arrives."""
     application = _lock(application)
     _require_reviewer(by)
-    check_action(Action.REQUEST_INFORMATION, application.status,
-                 reference=application.reference)
+    check_action(Action.REQUEST_INFORMATION, application.status, reference=application.reference)
     if not question.strip():
         raise ValidationError({"question": "Write the question to the applicant."})
     InformationRequest.objects.create(
-        application=application, kind=InformationRequest.Kind.INFORMATION,
-        question=question.strip(), asked_by=by, asked_at=timezone.now(), answer_due=answer_due,
+        application=application,
+        kind=InformationRequest.Kind.INFORMATION,
+        question=question.strip(),
+        asked_by=by,
+        asked_at=timezone.now(),
+        answer_due=answer_due,
     )
     _open_pause(application, ClockPause.Reason.INFORMATION_REQUEST)
     _transition(application, Action.REQUEST_INFORMATION, by=by, reason=question.strip())
@@ -566,14 +628,20 @@ def answer_information_request(application: Application, *, by: Any, answer: str
     """The applicant answers; the clock runs again and the due date moves by the pause."""
     application = _lock(application)
     _require_applicant(application, by)
-    check_action(Action.ANSWER_INFORMATION_REQUEST, application.status,
-                 reference=application.reference)
+    check_action(
+        Action.ANSWER_INFORMATION_REQUEST, application.status, reference=application.reference
+    )
     if not answer.strip():
         raise ValidationError({"answer": "Write your answer."})
     _answer_open_request(application, by=by, answer=answer.strip())
     _close_pause(application)
-    _transition(application, Action.ANSWER_INFORMATION_REQUEST, by=by, reason=answer.strip(),
-                fields=("decision_due", "decision_due_provisional"))
+    _transition(
+        application,
+        Action.ANSWER_INFORMATION_REQUEST,
+        by=by,
+        reason=answer.strip(),
+        fields=("decision_due", "decision_due_provisional"),
+    )
     return application
 
 
@@ -587,8 +655,9 @@ def pause_clock(application: Application, *, by: Any, reason: str, note: str = "
     if reason not in allowed:
         raise ValidationError({"reason": f"Choose one of: {', '.join(sorted(allowed))}."})
     _open_pause(application, reason)
-    _transition(application, Action.PAUSE_CLOCK, by=by, reason=note,
-                payload={"pause_reason": reason})
+    _transition(
+        application, Action.PAUSE_CLOCK, by=by, reason=note, payload={"pause_reason": reason}
+    )
     return application
 
 
@@ -599,8 +668,13 @@ def resume_clock(application: Application, *, by: Any, note: str = "") -> Applic
     _require_reviewer(by)
     check_action(Action.RESUME_CLOCK, application.status, reference=application.reference)
     _close_pause(application)
-    _transition(application, Action.RESUME_CLOCK, by=by, reason=note,
-                fields=("decision_due", "decision_due_provisional"))
+    _transition(
+        application,
+        Action.RESUME_CLOCK,
+        by=by,
+        reason=note,
+        fields=("decision_due", "decision_due_provisional"),
+    )
     return application
 
 
@@ -632,12 +706,22 @@ def recommend_decision(
     if outcome == Decision.Outcome.REFUSE and not (note.strip() or reason_codes):
         raise ValidationError({"note": "A refusal needs its reasons."})
     Decision.objects.create(
-        application=application, kind=Decision.Kind.RECOMMENDATION, outcome=outcome,
-        reason_codes=reason_codes or [], conditions=conditions, note=note, by=by,
+        application=application,
+        kind=Decision.Kind.RECOMMENDATION,
+        outcome=outcome,
+        reason_codes=reason_codes or [],
+        conditions=conditions,
+        note=note,
+        by=by,
         at=timezone.now(),
     )
-    _transition(application, Action.RECOMMEND, by=by, reason=note,
-                payload={"outcome": outcome, "reason_codes": reason_codes or []})
+    _transition(
+        application,
+        Action.RECOMMEND,
+        by=by,
+        reason=note,
+        payload={"outcome": outcome, "reason_codes": reason_codes or []},
+    )
     return application
 
 
@@ -662,7 +746,8 @@ def _issue_licence(application: Application, *, by: Any, conditions: str) -> Lic
         type=application.type,
         conditions=conditions,
         valid_from=today,
-        valid_until=today + dt.timedelta(days=LICENCE_VALIDITY_DAYS[application.type]),
+        valid_until=today
+        + dt.timedelta(days=LICENCE_VALIDITY_DAYS[Application.Type(application.type)]),
         issued_by=by,
         issued_at=timezone.now(),
     )
@@ -674,8 +759,9 @@ def _issue_licence(application: Application, *, by: Any, conditions: str) -> Lic
 
 
 @transaction.atomic
-def approve_application(application: Application, *, by: Any, note: str = "",
-                        conditions: str = "") -> Application:
+def approve_application(
+    application: Application, *, by: Any, note: str = "", conditions: str = ""
+) -> Application:
     """Approve and issue the licence: directly when no countersignature is needed, else as
     the countersignature of an approval recommended by someone else."""
     application = _lock(application)
@@ -688,18 +774,32 @@ def approve_application(application: Application, *, by: Any, note: str = "",
     else:
         recommendation = _check_countersigner(application, by)
         if not recommendation.is_approval:
-            raise NotEligible("The recommendation is a refusal; approve it only by returning "
-                              "the case for review first.")
+            raise NotEligible(
+                "The recommendation is a refusal; approve it only by returning "
+                "the case for review first."
+            )
         conditions = conditions or recommendation.conditions
         kind = Decision.Kind.COUNTERSIGNATURE
-    outcome = (Decision.Outcome.APPROVE_WITH_CONDITIONS if conditions
-               else Decision.Outcome.APPROVE)
-    Decision.objects.create(application=application, kind=kind, outcome=outcome,
-                            conditions=conditions, note=note, by=by, at=timezone.now())
+    outcome = Decision.Outcome.APPROVE_WITH_CONDITIONS if conditions else Decision.Outcome.APPROVE
+    Decision.objects.create(
+        application=application,
+        kind=kind,
+        outcome=outcome,
+        conditions=conditions,
+        note=note,
+        by=by,
+        at=timezone.now(),
+    )
     licence = _issue_licence(application, by=by, conditions=conditions)
     application.decided_at = timezone.now()
-    _transition(application, Action.APPROVE, by=by, reason=note,
-                payload={"licence": licence.number}, fields=("decided_at",))
+    _transition(
+        application,
+        Action.APPROVE,
+        by=by,
+        reason=note,
+        payload={"licence": licence.number},
+        fields=("decided_at",),
+    )
     return application
 
 
@@ -713,14 +813,23 @@ def refuse_application(application: Application, *, by: Any, note: str = "") -> 
     if recommendation.is_approval:
         raise NotEligible("The recommendation is an approval; return the case to refuse it.")
     Decision.objects.create(
-        application=application, kind=Decision.Kind.COUNTERSIGNATURE,
-        outcome=Decision.Outcome.REFUSE, reason_codes=recommendation.reason_codes, note=note,
-        by=by, at=timezone.now(),
+        application=application,
+        kind=Decision.Kind.COUNTERSIGNATURE,
+        outcome=Decision.Outcome.REFUSE,
+        reason_codes=recommendation.reason_codes,
+        note=note,
+        by=by,
+        at=timezone.now(),
     )
     application.decided_at = timezone.now()
-    _transition(application, Action.REFUSE, by=by, reason=note or recommendation.note,
-                payload={"reason_codes": recommendation.reason_codes},
-                fields=("decided_at",))
+    _transition(
+        application,
+        Action.REFUSE,
+        by=by,
+        reason=note or recommendation.note,
+        payload={"reason_codes": recommendation.reason_codes},
+        fields=("decided_at",),
+    )
     return application
 
 
@@ -729,20 +838,25 @@ def return_for_review(application: Application, *, by: Any, note: str) -> Applic
     """The countersigner disagrees and sends the case back to the officer."""
     application = _lock(application)
     _require_reviewer(by)
-    check_action(Action.RETURN_FOR_REVIEW, application.status,
-                 reference=application.reference)
+    check_action(Action.RETURN_FOR_REVIEW, application.status, reference=application.reference)
     _check_countersigner(application, by)
     if not note.strip():
         raise ValidationError({"note": "Say why the case goes back."})
-    Decision.objects.create(application=application, kind=Decision.Kind.COUNTERSIGNATURE,
-                            outcome=Decision.Outcome.RETURN, note=note, by=by,
-                            at=timezone.now())
+    Decision.objects.create(
+        application=application,
+        kind=Decision.Kind.COUNTERSIGNATURE,
+        outcome=Decision.Outcome.RETURN,
+        note=note,
+        by=by,
+        at=timezone.now(),
+    )
     _transition(application, Action.RETURN_FOR_REVIEW, by=by, reason=note)
     return application
 
 
-def countersign_decision(application: Application, *, by: Any, agree: bool,
-                         note: str = "") -> Application:
+def countersign_decision(
+    application: Application, *, by: Any, agree: bool, note: str = ""
+) -> Application:
     """A supervisor countersigns the recommendation, or returns the case."""
     if not agree:
         return return_for_review(application, by=by, note=note)
@@ -766,14 +880,14 @@ def withdraw_application(application: Application, *, by: Any, reason: str = "")
 
 
 @transaction.atomic
-def lapse_application(application: Application, *, by: Any = None,
-                      reason: str = "") -> Application:
+def lapse_application(application: Application, *, by: Any = None, reason: str = "") -> Application:
     """A deficiency notice or information request went unanswered in time (system action)."""
     application = _lock(application)
     check_action(Action.LAPSE, application.status, reference=application.reference)
     application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
-    _transition(application, Action.LAPSE, by=by,
-                reason=reason or "No answer within the time allowed.")
+    _transition(
+        application, Action.LAPSE, by=by, reason=reason or "No answer within the time allowed."
+    )
     return application
 
 
@@ -789,7 +903,10 @@ def save_reference_data(obj: Any, *, by: Any, changed: list[str] | None = None) 
     obj.save()
     fields = changed if changed is not None else [f.name for f in obj._meta.concrete_fields]
     record_event(
-        None, "reference_created" if created else "reference_corrected", by=by, subject=obj,
+        None,
+        "reference_created" if created else "reference_corrected",
+        by=by,
+        subject=obj,
         payload={name: str(getattr(obj, name, "")) for name in fields if name != "id"},
     )
     return obj
@@ -814,7 +931,10 @@ def save_reference_formset(formset: Any, *, by: Any) -> None:
 def record_catalogue_load(diff: Any, *, version: Any, by: Any = None) -> Event:
     """Audit a reload of the control-list file (the loader itself is licensing.catalogue)."""
     return Event.objects.create(
-        subject_type="licensing.catalogue", subject_id=str(version), actor=by,
-        verb="catalogue_loaded", at=timezone.now(),
+        subject_type="licensing.catalogue",
+        subject_id=str(version),
+        actor=by,
+        verb="catalogue_loaded",
+        at=timezone.now(),
         payload={"added": diff.added, "changed": diff.changed, "removed": diff.removed},
     )

@@ -14,4 +14,3 @@ urlpatterns = [
     path("dashboard/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
-

@@ -82,9 +82,7 @@ RULES: Final[dict[Action, Rule]] = {
     ),
     # A refusal is always countersigned (DESIGN.md "Decision").
     Action.REFUSE: Rule(frozenset({Status.AWAITING_COUNTERSIGN}), Status.REFUSED),
-    Action.RETURN_FOR_REVIEW: Rule(
-        frozenset({Status.AWAITING_COUNTERSIGN}), Status.UNDER_REVIEW
-    ),
+    Action.RETURN_FOR_REVIEW: Rule(frozenset({Status.AWAITING_COUNTERSIGN}), Status.UNDER_REVIEW),
     Action.WITHDRAW: Rule(OPEN, Status.WITHDRAWN),
     Action.LAPSE: Rule(frozenset({Status.INFORMATION_REQUESTED, Status.DEFICIENT}), Status.LAPSED),
 }

@@ -34,7 +34,12 @@ def supervisor(db: Any) -> User:
 
 
 @pytest.fixture
-def actors(applicant: User, officer: User, supervisor: User,
-           organisation: Organisation) -> dict[str, Any]:
-    return {"applicant": applicant, "officer": officer, "supervisor": supervisor,
-            "organisation": organisation}
+def actors(
+    applicant: User, officer: User, supervisor: User, organisation: Organisation
+) -> dict[str, Any]:
+    return {
+        "applicant": applicant,
+        "officer": officer,
+        "supervisor": supervisor,
+        "organisation": organisation,
+    }

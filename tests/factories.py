@@ -82,22 +82,36 @@ def complete_draft(organisation: Organisation, by: User, **overrides: Any) -> Ap
         ),
         destination_country=overrides.pop("destination_country", "DE"),
     )
-    services.add_line(app, by=by, item_code=overrides.pop("item_code", "1C904.a.4"),
-                      quantity=Decimal("10"), unit_value=Decimal("500"))
+    services.add_line(
+        app,
+        by=by,
+        item_code=overrides.pop("item_code", "1C904.a.4"),
+        quantity=Decimal("10"),
+        unit_value=Decimal("500"),
+    )
     services.add_party(app, by=by, role=Party.Role.END_USER, name="Motorwerk GmbH", country="DE")
-    services.set_end_use(app, by=by, category="civil_manufacturing",
-                         description="Electric motors", no_reexport_undertaking=True,
-                         military=overrides.pop("military", False))
-    for kind in (Document.Kind.CONTRACT, Document.Kind.TECHNICAL_DESCRIPTION,
-                 Document.Kind.END_USER_CERTIFICATE):
+    services.set_end_use(
+        app,
+        by=by,
+        category="civil_manufacturing",
+        description="Electric motors",
+        no_reexport_undertaking=True,
+        military=overrides.pop("military", False),
+    )
+    for kind in (
+        Document.Kind.CONTRACT,
+        Document.Kind.TECHNICAL_DESCRIPTION,
+        Document.Kind.END_USER_CERTIFICATE,
+    ):
         services.upload_document(app, by=by, kind=kind, file=pdf(f"{kind}.pdf"))
     app.refresh_from_db()
     return app
 
 
 # How to reach each status from a complete draft, through the real services.
-def application_in(status: Status, *, applicant: User, officer: User, supervisor: User,
-                   organisation: Organisation) -> Application:
+def application_in(
+    status: Status, *, applicant: User, officer: User, supervisor: User, organisation: Organisation
+) -> Application:
     app = complete_draft(organisation, applicant)
     if status == Status.DRAFT:
         return app
@@ -123,8 +137,9 @@ def application_in(status: Status, *, applicant: User, officer: User, supervisor
         ],
         Status.APPROVED: [lambda a: services.approve_application(a, by=officer)],
         Status.REFUSED: [
-            lambda a: services.recommend_decision(a, by=officer, outcome="refuse",
-                                                  note="End user not credible"),
+            lambda a: services.recommend_decision(
+                a, by=officer, outcome="refuse", note="End user not credible"
+            ),
             lambda a: services.refuse_application(a, by=supervisor),
         ],
     }[status]

@@ -114,7 +114,9 @@ class ApplicationLine(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(unit_value__gte=0), name="line_unit_value_not_negative"
             ),
@@ -189,9 +191,7 @@ class Document(models.Model):
         COMPLIANCE_PROGRAMME = "compliance_programme", "Internal compliance programme"
         OTHER = "other", "Other"
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=25, choices=Kind.choices)
     file = models.FileField(upload_to=document_path)
     original_name = models.CharField(max_length=255)

@@ -18,9 +18,7 @@ class Decision(models.Model):
         REFUSE = "refuse", "Refuse"
         RETURN = "return", "Return for further review"
 
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="decisions"
-    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     outcome = models.CharField(max_length=25, choices=Outcome.choices)
     reason_codes = models.JSONField(default=list, blank=True)
@@ -70,8 +68,14 @@ class Licence(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    status__in=["active", "suspended", "exhausted", "expired", "revoked",
-                                "superseded"]
+                    status__in=[
+                        "active",
+                        "suspended",
+                        "exhausted",
+                        "expired",
+                        "revoked",
+                        "superseded",
+                    ]
                 ),
                 name="licence_status_valid",
             ),

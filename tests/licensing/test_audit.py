@@ -27,7 +27,10 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm(actors: Any) -> Non
 def test_database_refuses_raw_update_and_delete_of_events(actors: Any) -> None:
     app = application_in(Status.SUBMITTED, **actors)
     for sql in ("UPDATE licensing_event SET reason = 'x'", "DELETE FROM licensing_event"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-                connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)
     assert Event.objects.filter(application=app).exclude(reason="x").count() > 0

@@ -34,8 +34,9 @@ def test_second_actor_waits_then_gets_a_conflict(actors: Any) -> None:
     def second() -> None:
         first_holds_lock.wait(5)
         try:
-            services.issue_deficiency_notice(app, by=actors["supervisor"],
-                                             deficiencies=["Missing signature"])
+            services.issue_deficiency_notice(
+                app, by=actors["supervisor"], deficiencies=["Missing signature"]
+            )
             outcome["second"] = "succeeded"
         except TransitionNotAllowed as error:
             outcome["second"] = error

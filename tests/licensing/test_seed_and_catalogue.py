@@ -25,8 +25,14 @@ def test_seed_demo_is_idempotent(db: Any) -> None:
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
     statuses = set(Application.objects.values_list("status", flat=True))
-    assert {Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFORMATION_REQUESTED,
-            Status.AWAITING_COUNTERSIGN, Status.APPROVED} <= statuses
+    assert {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.UNDER_REVIEW,
+        Status.INFORMATION_REQUESTED,
+        Status.AWAITING_COUNTERSIGN,
+        Status.APPROVED,
+    } <= statuses
 
 
 def test_fresh_database_has_the_catalogue(db: Any) -> None:

@@ -59,8 +59,9 @@ def test_allowed_action_moves_the_case_and_writes_one_event(
     app = application_in(status, **actors)
     if action == Action.REFUSE:  # a refusal countersigns a refusal recommendation
         app = services.return_for_review(app, by=actors["supervisor"], note="Refuse it.")
-        app = services.recommend_decision(app, by=actors["officer"], outcome="refuse",
-                                          note="End user not credible.")
+        app = services.recommend_decision(
+            app, by=actors["officer"], outcome="refuse", note="End user not credible."
+        )
     before = Event.objects.filter(application=app).count()
 
     app = CALLS[action](app, actors)
@@ -70,7 +71,9 @@ def test_allowed_action_moves_the_case_and_writes_one_event(
     events = Event.objects.filter(application=app).order_by("-pk")
     assert events.count() == before + 1
     assert (events[0].verb, events[0].from_status, events[0].to_status) == (
-        action.value, status.value, RULES[action].target.value
+        action.value,
+        status.value,
+        RULES[action].target.value,
     )
 
 

@@ -25,6 +25,5 @@ class Command(BaseCommand):
         services.record_catalogue_load(diff, version=data.get("version"))
         for line in diff.lines():
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed."
-        ))
+        counts = f"{len(diff.added)} added, {len(diff.changed)} changed"
+        self.stdout.write(self.style.SUCCESS(f"{counts}, {len(diff.removed)} removed."))

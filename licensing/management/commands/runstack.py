@@ -32,18 +32,40 @@ class Command(BaseCommand):
         env = os.environ | {"PYTHONUNBUFFERED": "1"}
         commands = {
             "web": [
-                os.path.join(bin_dir, "gunicorn"), "licensing.wsgi:application",
-                "--bind", f"{options['host']}:{options['port']}",
-                "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-                "--access-logfile", "-",
+                os.path.join(bin_dir, "gunicorn"),
+                "licensing.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--access-logfile",
+                "-",
             ],
             "worker": [
-                os.path.join(bin_dir, "celery"), "-A", "licensing", "worker",
-                "--loglevel", "INFO", "--concurrency", "2", "--hostname", "worker@%h",
+                os.path.join(bin_dir, "celery"),
+                "-A",
+                "licensing",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                "worker@%h",
             ],
             "beat": [
-                os.path.join(bin_dir, "celery"), "-A", "licensing", "beat", "--loglevel", "INFO",
-                "--schedule", str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
+                os.path.join(bin_dir, "celery"),
+                "-A",
+                "licensing",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
             ],
         }
         processes = {
@@ -92,7 +114,10 @@ class Command(BaseCommand):
             f"  database: {database}   broker: {broker}   (Ctrl-C stops web, worker and beat)",
             "",
             f"Demo logins (password for all: {DEMO_PASSWORD}):",
-            *(f"  {username:<6} {full_name:<12} {role}" for username, full_name, role in DEMO_USERS),
+            *(
+                f"  {username:<6} {full_name:<12} {role}"
+                for username, full_name, role in DEMO_USERS
+            ),
             "",
         ]
         self.stdout.write("\n".join(lines))

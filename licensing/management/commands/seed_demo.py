@@ -14,7 +14,7 @@ from django.utils import timezone
 from licensing import permissions, services
 from licensing.models import Application, Document, Membership, Organisation, Party
 
-DEMO_PASSWORD = "lodestone-demo"
+DEMO_PASSWORD = "lodestone-demo"  # noqa: S105 - printed for everyone by make run
 DEMO_USERS = [
     # username, full name, role
     ("alice", "Alice Wang", "applicant admin"),
@@ -64,11 +64,16 @@ class Command(BaseCommand):
         if user is None:
             first, last = full_name.split(" ", 1)
             user = User.objects.create_user(
-                username, f"{username}@example.com", DEMO_PASSWORD,
-                first_name=first, last_name=last,
+                username,
+                f"{username}@example.com",
+                DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
             )
-        group = {"case officer": permissions.CASE_OFFICER_GROUP,
-                 "supervisor": permissions.SUPERVISOR_GROUP}.get(role)
+        group = {
+            "case officer": permissions.CASE_OFFICER_GROUP,
+            "supervisor": permissions.SUPERVISOR_GROUP,
+        }.get(role)
         if group:
             user.groups.add(Group.objects.get(name=group))
             user.is_staff = role == "supervisor"
@@ -76,52 +81,111 @@ class Command(BaseCommand):
             user.save(update_fields=["is_staff", "is_superuser"])
         return user
 
-    def _complete_draft(self, organisation: Organisation, by: User, *, destination: str,
-                        item: str, quantity: str, end_user: str) -> Application:
+    def _complete_draft(
+        self,
+        organisation: Organisation,
+        by: User,
+        *,
+        destination: str,
+        item: str,
+        quantity: str,
+        end_user: str,
+    ) -> Application:
         export_date = timezone.localdate() + dt.timedelta(days=60)
-        app = services.create_draft(organisation, by=by, intended_export_date=export_date,
-                                    destination_country=destination)
-        services.add_line(app, by=by, item_code=item, quantity=Decimal(quantity),
-                          unit_value=Decimal("850.00"))
-        services.add_party(app, by=by, role=Party.Role.IMPORTER, name=f"{end_user} Trading",
-                           country=destination)
-        services.add_party(app, by=by, role=Party.Role.END_USER, name=end_user,
-                           country=destination, address="Industrial Park 3")
-        services.set_end_use(app, by=by, category="civil_manufacturing",
-                             description="Traction motors for electric buses.",
-                             no_reexport_undertaking=True)
-        for kind in (Document.Kind.CONTRACT, Document.Kind.TECHNICAL_DESCRIPTION,
-                     Document.Kind.END_USER_CERTIFICATE):
+        app = services.create_draft(
+            organisation, by=by, intended_export_date=export_date, destination_country=destination
+        )
+        services.add_line(
+            app, by=by, item_code=item, quantity=Decimal(quantity), unit_value=Decimal("850.00")
+        )
+        services.add_party(
+            app, by=by, role=Party.Role.IMPORTER, name=f"{end_user} Trading", country=destination
+        )
+        services.add_party(
+            app,
+            by=by,
+            role=Party.Role.END_USER,
+            name=end_user,
+            country=destination,
+            address="Industrial Park 3",
+        )
+        services.set_end_use(
+            app,
+            by=by,
+            category="civil_manufacturing",
+            description="Traction motors for electric buses.",
+            no_reexport_undertaking=True,
+        )
+        for kind in (
+            Document.Kind.CONTRACT,
+            Document.Kind.TECHNICAL_DESCRIPTION,
+            Document.Kind.END_USER_CERTIFICATE,
+        ):
             services.upload_document(app, by=by, kind=kind, file=demo_pdf(f"{kind}.pdf"))
         return app
 
     def _applications(self, organisation: Organisation, users: dict[str, User]) -> None:
         alice, bob, olga, sam = (users[n] for n in ("alice", "bob", "olga", "sam"))
         services.create_draft(organisation, by=bob, destination_country="DE")
-        submitted = self._complete_draft(organisation, alice, destination="DE",
-                                         item="1C904.a.4", quantity="120", end_user="Motorwerk GmbH")
+        submitted = self._complete_draft(
+            organisation,
+            alice,
+            destination="DE",
+            item="1C904.a.4",
+            quantity="120",
+            end_user="Motorwerk GmbH",
+        )
         services.submit_application(submitted, by=alice)
-        reviewing = self._complete_draft(organisation, alice, destination="JP",
-                                         item="1C903.b", quantity="40", end_user="Kobe Optics KK")
+        reviewing = self._complete_draft(
+            organisation,
+            alice,
+            destination="JP",
+            item="1C903.b",
+            quantity="40",
+            end_user="Kobe Optics KK",
+        )
         services.submit_application(reviewing, by=alice)
         services.accept_application(reviewing, by=olga)
-        asked = self._complete_draft(organisation, bob, destination="KR",
-                                     item="1C908.b", quantity="15", end_user="Hanbit Ceramics")
+        asked = self._complete_draft(
+            organisation,
+            bob,
+            destination="KR",
+            item="1C908.b",
+            quantity="15",
+            end_user="Hanbit Ceramics",
+        )
         services.submit_application(asked, by=bob)
         services.accept_application(asked, by=olga)
-        services.request_information(asked, by=olga,
-                                     question="Please describe the ceramic product and its buyers.")
-        countersign = self._complete_draft(organisation, alice, destination="FR",
-                                           item="1C902.a.4", quantity="300",
-                                           end_user="Aéro Moteurs SA")
+        services.request_information(
+            asked, by=olga, question="Please describe the ceramic product and its buyers."
+        )
+        countersign = self._complete_draft(
+            organisation,
+            alice,
+            destination="FR",
+            item="1C902.a.4",
+            quantity="300",
+            end_user="Aéro Moteurs SA",
+        )
         services.submit_application(countersign, by=alice)
         services.accept_application(countersign, by=olga)
-        services.recommend_decision(countersign, by=olga, outcome="approve",
-                                    note="Civil aerospace actuators; end user verified.")
-        approved = self._complete_draft(organisation, alice, destination="IT",
-                                        item="1C905.a.4", quantity="80", end_user="Turbina SpA")
+        services.recommend_decision(
+            countersign,
+            by=olga,
+            outcome="approve",
+            note="Civil aerospace actuators; end user verified.",
+        )
+        approved = self._complete_draft(
+            organisation,
+            alice,
+            destination="IT",
+            item="1C905.a.4",
+            quantity="80",
+            end_user="Turbina SpA",
+        )
         services.submit_application(approved, by=alice)
         services.accept_application(approved, by=olga)
         services.recommend_decision(approved, by=olga, outcome="approve")
-        services.countersign_decision(approved, by=sam, agree=True,
-                                      note="Agreed: standard conditions.")
+        services.countersign_decision(
+            approved, by=sam, agree=True, note="Agreed: standard conditions."
+        )

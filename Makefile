@@ -28,7 +28,7 @@ run: $(VENV)/.run-installed
 	$(PY) manage.py runstack
 
 test: $(VENV)/.dev-installed
-	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

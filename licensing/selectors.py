@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from licensing import permissions
-from licensing.models import Application, Event, Organisation
+from licensing.models import Application, Event, Organisation, Provision
+from licensing.rules import ProvisionRule, Window
 from licensing.workflow import Status
 
 
@@ -39,3 +40,20 @@ def case_file(application: Application) -> dict[str, Any]:
         "documents": application.documents.all(),
         "events": application_events(application),
     }
+
+
+def current_rules() -> list[ProvisionRule]:
+    """Snapshot the provisions with their suspensions and items (3 queries)."""
+    provisions = Provision.objects.select_related("measure").prefetch_related(
+        "suspensions", "items"
+    )
+    return [
+        ProvisionRule(
+            measure=p.measure.code,
+            code=p.code,
+            effective=Window(p.effective_from, p.effective_until),
+            suspensions=tuple(Window(s.starts_at, s.ends_at) for s in p.suspensions.all()),
+            items=frozenset(item.code for item in p.items.all()),
+        )
+        for p in provisions
+    ]

@@ -1,0 +1,85 @@
+"""Measures in force at exact boundary instants, on the catalogue as loaded."""
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from licensing import rules, selectors
+from licensing.rules import ProvisionRule, Window
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SECOND = dt.timedelta(seconds=1)
+# 2025-12-01 00:00 Asia/Shanghai = 2025-11-30 16:00 UTC.
+DECEMBER_RULE = dt.datetime(2025, 11, 30, 16, 0, tzinfo=dt.UTC)
+SUSPENSION_START = dt.datetime(2025, 11, 7, tzinfo=SHANGHAI)
+# "Suspended until 2026-11-10" covers that day: it applies again from 2026-11-11 00:00.
+SUSPENSION_END = dt.datetime(2026, 11, 11, tzinfo=SHANGHAI)
+
+
+def labels(at: dt.datetime, loaded: list[ProvisionRule]) -> set[str]:
+    return {rule.label for rule in rules.provisions_in_force(at, loaded)}
+
+
+@pytest.fixture
+def loaded(db: Any) -> list[ProvisionRule]:
+    return selectors.current_rules()
+
+
+def test_suspension_edges_of_the_december_1_rule(loaded: list[ProvisionRule]) -> None:
+    assert "MOFCOM-2025-61 I(1)" not in labels(SUSPENSION_END - SECOND, loaded)
+    assert "MOFCOM-2025-61 I(1)" in labels(SUSPENSION_END, loaded)
+
+
+def test_december_1_rule_without_its_suspension_starts_at_shanghai_midnight(
+    loaded: list[ProvisionRule],
+) -> None:
+    unsuspended = [ProvisionRule(r.measure, r.code, r.effective, (), r.items) for r in loaded]
+    assert "MOFCOM-2025-61 I(1)" not in labels(DECEMBER_RULE - SECOND, unsuspended)
+    assert "MOFCOM-2025-61 I(1)" in labels(DECEMBER_RULE, unsuspended)
+
+
+def test_no_57_was_suspended_before_it_took_effect(loaded: list[ProvisionRule]) -> None:
+    effective = dt.datetime(2025, 11, 8, tzinfo=SHANGHAI)
+    assert not rules.is_controlled("1C913.b", effective, loaded)  # ytterbium oxide
+    assert not rules.is_controlled("1C913.b", SUSPENSION_END - SECOND, loaded)
+    assert rules.is_controlled("1C913.b", SUSPENSION_END, loaded)
+
+
+def test_no_18_items_are_controlled_from_4_april_2025(loaded: list[ProvisionRule]) -> None:
+    start = dt.datetime(2025, 4, 4, tzinfo=SHANGHAI)
+    assert not rules.is_controlled("1C904.a.4", start - SECOND, loaded)
+    assert rules.is_controlled("1C904.a.4", start, loaded)
+    assert rules.is_controlled("1C903.b", start, loaded)
+
+
+def test_next_change_after_finds_the_end_of_the_suspension(loaded: list[ProvisionRule]) -> None:
+    assert rules.next_change_after(dt.datetime(2026, 6, 1, tzinfo=dt.UTC), loaded) == (
+        SUSPENSION_END
+    )
+
+
+def test_rules_version_changes_when_a_date_changes(loaded: list[ProvisionRule]) -> None:
+    edited = [
+        ProvisionRule(
+            r.measure,
+            r.code,
+            Window(r.effective.start + SECOND, r.effective.end),
+            r.suspensions,
+            r.items,
+        )
+        for r in loaded
+    ]
+    assert rules.rules_version(loaded) == rules.rules_version(list(reversed(loaded)))
+    assert rules.rules_version(edited) != rules.rules_version(loaded)
+
+
+def test_naive_instants_are_refused(loaded: list[ProvisionRule]) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        rules.provisions_in_force(dt.datetime(2026, 1, 1), loaded)  # noqa: DTZ001
+
+
+def test_loading_the_rules_takes_three_queries(db: Any, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(3):
+        selectors.current_rules()

@@ -13,7 +13,10 @@ Rules:
 - A year is *published* when the library has make-up days in it, or an administrator has
   entered any override in it. Before publication the library only guesses the days off (it
   shifts weekend holidays to the next weekday and has no make-up days), so a due date counted
-  through an unpublished year is *provisional* (DOMAIN.md §5).
+  through an unpublished year is *provisional* (DOMAIN.md §5). A schedule can also move days
+  in the December before its year (the 2019 one made Sat 2018-12-29 a working day and Mon
+  2018-12-31 a day off), so a late-December due date can still move when the next year is
+  published; that case is not flagged.
 
 Dates here are calendar dates in China (Asia/Shanghai); callers convert instants first.
 """
@@ -37,6 +40,7 @@ _ONE_DAY = dt.timedelta(days=1)
 def _china(year: int) -> HolidayBase:
     # One instance per year, always queried with dates of that year only: a query for another
     # year would make the library expand (mutate) the shared, cached instance.
+    # country_holidays is the typed way to build holidays.China (the class is loaded lazily).
     return holidays.country_holidays("CN", years=year)
 
 
@@ -83,8 +87,7 @@ class DueDate:
 
 
 def due_date(start: dt.date, n: int, overrides: Overrides = EMPTY) -> DueDate:
-    """The n-th working day after ``start``, provisional if the count crosses an unpublished
-    year."""
+    """The n-th working day after ``start``; provisional if counted through an unpublished year."""
     end = add_working_days(start, n, overrides)
     published = all(is_published(year, overrides) for year in range(start.year, end.year + 1))
     return DueDate(end, provisional=not published)

@@ -1,9 +1,12 @@
+from io import StringIO
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 
-from licensing.models import Organisation
+from licensing import permissions
+from licensing.models import ControlledItem, Organisation
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -43,3 +46,13 @@ def actors(
         "supervisor": supervisor,
         "organisation": organisation,
     }
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """Transactional tests flush the database after each test, including what the data
+    migration loaded; put the reviewer groups and the catalogue back."""
+    for name in (permissions.CASE_OFFICER_GROUP, permissions.SUPERVISOR_GROUP):
+        Group.objects.get_or_create(name=name)
+    if not ControlledItem.objects.exists():
+        call_command("load_catalogue", stdout=StringIO())

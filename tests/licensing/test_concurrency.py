@@ -13,7 +13,7 @@ from licensing.models import Event
 from licensing.workflow import Status
 from tests.factories import application_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 HOLD_SECONDS = 0.5
 
 

@@ -36,6 +36,7 @@ class Models:
     Measure: Any
     Provision: Any
     Suspension: Any
+    RestrictedParty: Any = None
 
 
 @dataclass
@@ -101,6 +102,7 @@ def load_catalogue(data: dict[str, Any], models: Models) -> CatalogueDiff:
             until = spec.get("effective_until")
             values = {
                 "description": spec["description"],
+                "scope": spec.get("scope", "export"),
                 "effective_from": regulatory_midnight(spec["effective_from"]),
                 "effective_until": regulatory_midnight(until) if until else None,
                 "verification": spec["verification"],
@@ -123,6 +125,8 @@ def load_catalogue(data: dict[str, Any], models: Models) -> CatalogueDiff:
     for measure in models.Measure.objects.exclude(code__in=measures):
         diff.removed.append(f"measure {measure.code}")
         measure.delete()
+    if models.RestrictedParty is not None:
+        _sync_restricted_parties(data.get("restricted_parties", []), models, diff)
     # Items are referenced by application lines; an item dropped from the file stays in the
     # table (it may be in old cases) but is reported so an administrator can decide.
     for code in models.ControlledItem.objects.exclude(code__in=items).values_list(
@@ -164,3 +168,26 @@ def _sync_suspensions(
                 verification=verification,
             )
         diff.changed.append(f"{label} suspensions ({len(current)} → {len(wanted)})")
+
+
+PARTY_FIELDS = ("country", "aliases", "subsidiaries", "source", "verification")
+
+
+def _sync_restricted_parties(
+    entries: list[dict[str, Any]], models: Models, diff: CatalogueDiff
+) -> None:
+    wanted = set()
+    for entry in entries:
+        lookup = {"name": entry["name"], "list_name": entry["list_name"]}
+        values = {name: entry.get(name, []) for name in PARTY_FIELDS}
+        party = _sync(
+            models.RestrictedParty,
+            lookup,
+            values,
+            f"listed party {entry['name']} ({entry['list_name']})",
+            diff,
+        )
+        wanted.add(party.pk)
+    for party in models.RestrictedParty.objects.exclude(pk__in=wanted):
+        diff.removed.append(f"listed party {party.name} ({party.list_name})")
+        party.delete()

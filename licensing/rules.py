@@ -27,6 +27,7 @@ class ProvisionRule:
     effective: Window
     suspensions: tuple[Window, ...]
     items: frozenset[str]
+    scope: str = "export"
 
     @property
     def label(self) -> str:
@@ -70,6 +71,8 @@ def rules_version(rules: Iterable[ProvisionRule]) -> str:
     digest = hashlib.sha256()
     for rule in sorted(rules, key=lambda r: r.label):
         digest.update(
-            repr((rule.label, rule.effective, rule.suspensions, sorted(rule.items))).encode()
+            repr(
+                (rule.label, rule.scope, rule.effective, rule.suspensions, sorted(rule.items))
+            ).encode()
         )
     return digest.hexdigest()[:12]

@@ -54,6 +54,7 @@ def current_rules() -> list[ProvisionRule]:
             effective=Window(p.effective_from, p.effective_until),
             suspensions=tuple(Window(s.starts_at, s.ends_at) for s in p.suspensions.all()),
             items=frozenset(item.code for item in p.items.all()),
+            scope=p.scope,
         )
         for p in provisions
     ]

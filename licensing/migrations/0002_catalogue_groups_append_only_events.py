@@ -29,12 +29,13 @@ def load_catalogue(apps, schema_editor):
         Measure=apps.get_model("licensing", "Measure"),
         Provision=apps.get_model("licensing", "Provision"),
         Suspension=apps.get_model("licensing", "Suspension"),
+        RestrictedParty=apps.get_model("licensing", "RestrictedParty"),
     )
     catalogue.load_catalogue(catalogue.read_catalogue(), models)
 
 
 def unload_catalogue(apps, schema_editor):
-    for name in ("Suspension", "Provision", "Measure", "ControlledItem"):
+    for name in ("Suspension", "Provision", "Measure", "ControlledItem", "RestrictedParty"):
         apps.get_model("licensing", name).objects.all().delete()
 
 

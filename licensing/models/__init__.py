@@ -9,9 +9,16 @@ from licensing.models.applications import (
     InformationRequest,
     Party,
     ReferenceCounter,
+    ScreeningFlag,
 )
 from licensing.models.audit import Event
-from licensing.models.catalogue import ControlledItem, Measure, Provision, Suspension
+from licensing.models.catalogue import (
+    ControlledItem,
+    Measure,
+    Provision,
+    RestrictedParty,
+    Suspension,
+)
 from licensing.models.decisions import Decision, Licence, LicenceLine
 from licensing.models.organisations import CalendarOverride, Membership, Organisation
 
@@ -34,5 +41,7 @@ __all__ = [
     "Party",
     "Provision",
     "ReferenceCounter",
+    "RestrictedParty",
+    "ScreeningFlag",
     "Suspension",
 ]

@@ -265,3 +265,28 @@ class ClockPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} from {self.started_at:%Y-%m-%d}"
+
+
+class ScreeningFlag(models.Model):
+    """One finding of screening: the rule that raised it, the evidence and why it matters."""
+
+    class Severity(models.TextChoices):
+        PRESUMPTION_OF_DENIAL = "presumption_of_denial", "Presumption of denial"
+        CASE_BY_CASE = "case_by_case", "Case by case"
+        WARNING = "warning", "Warning"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="flags")
+    rule = models.CharField(max_length=60)
+    severity = models.CharField(max_length=25, choices=Severity.choices)
+    explanation = models.TextField()
+    evidence = models.JSONField(default=dict, blank=True)
+    requires_countersignature = models.BooleanField(default=True)
+    removes_time_limit = models.BooleanField(default=False)
+    rules_version = models.CharField(max_length=64)
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.explanation}"

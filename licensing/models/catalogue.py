@@ -68,9 +68,16 @@ class ControlledItem(models.Model):
 class Provision(models.Model):
     """One provision of a measure, with its own effective window."""
 
+    class Scope(models.TextChoices):
+        EXPORT = "export", "Export from China of a listed item"
+        FOREIGN_MADE_CONTENT = "foreign_made_content", "Foreign-made goods with Chinese content"
+        FOREIGN_MADE_TECHNOLOGY = "foreign_made_technology", "Foreign-made with Chinese technology"
+        REEXPORT = "reexport", "Re-export of Chinese-origin items"
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="provisions")
     code = models.CharField(max_length=40, help_text="e.g. 'I(1)' or 'main'")
     description = models.TextField()
+    scope = models.CharField(max_length=25, choices=Scope.choices, default=Scope.EXPORT)
     effective_from = models.DateTimeField()
     effective_until = models.DateTimeField(null=True, blank=True)
     items = models.ManyToManyField(ControlledItem, related_name="provisions", blank=True)
@@ -112,3 +119,31 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provision} suspended by {self.by_measure.code}"
+
+
+class RestrictedParty(models.Model):
+    """An entry of the control list or the watch list, with aliases and owned units."""
+
+    class ListName(models.TextChoices):
+        CONTROL = "control", "Control list"
+        WATCH = "watch", "Watch list"
+
+    name = models.CharField(max_length=300)
+    list_name = models.CharField(max_length=10, choices=ListName.choices)
+    country = models.CharField(max_length=2)
+    aliases = models.JSONField(default=list, blank=True)
+    subsidiaries = models.JSONField(
+        default=list, blank=True, help_text='[["Unit name", 60.0], ...] with ownership percent'
+    )
+    source = models.CharField(max_length=500)
+    verification = models.CharField(max_length=12, choices=Verification.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "restricted parties"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "list_name"], name="unique_listed_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_list_name_display()})"

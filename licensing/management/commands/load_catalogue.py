@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from licensing import catalogue, services
-from licensing.models import ControlledItem, Measure, Provision, Suspension
+from licensing.models import ControlledItem, Measure, Provision, RestrictedParty, Suspension
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data = catalogue.read_catalogue(catalogue.Path(options["file"]))
         diff = catalogue.load_catalogue(
-            data, catalogue.Models(ControlledItem, Measure, Provision, Suspension)
+            data, catalogue.Models(ControlledItem, Measure, Provision, Suspension, RestrictedParty)
         )
         if not diff:
             self.stdout.write("The catalogue is up to date: nothing changed.")

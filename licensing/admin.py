@@ -99,6 +99,11 @@ class MeasureAdmin(AuditedAdmin):
 class CalendarOverrideAdmin(AuditedAdmin):
     list_display = ["date", "is_working_day", "source"]
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.save_calendar_override(
+            obj.date, by=request.user, is_working_day=obj.is_working_day, source=obj.source
+        )
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from licensing import clocks, permissions, tasks
@@ -792,13 +793,18 @@ def approve_application(
     )
     licence = _issue_licence(application, by=by, conditions=conditions)
     application.decided_at = timezone.now()
+    # The certificate is due within 10 working days of the decision (DOMAIN.md §3); Lodestone
+    # issues it at once, and the stored date shows the deadline it met.
+    application.licence_issue_due = add_working_days(
+        local_date(application.decided_at), clocks.LICENCE_ISSUE, calendar_overrides()
+    )
     _transition(
         application,
         Action.APPROVE,
         by=by,
         reason=note,
         payload={"licence": licence.number},
-        fields=("decided_at",),
+        fields=("decided_at", "licence_issue_due"),
     )
     return application
 
@@ -938,3 +944,65 @@ def record_catalogue_load(diff: Any, *, version: Any, by: Any = None) -> Event:
         at=timezone.now(),
         payload={"added": diff.added, "changed": diff.changed, "removed": diff.removed},
     )
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_calendar_override(
+    day: dt.date, *, by: Any, is_working_day: bool, source: str
+) -> CalendarOverride:
+    """A supervisor corrects the working-day calendar; every stored due date that may depend
+    on it is recomputed in the same transaction."""
+    override = CalendarOverride.objects.filter(date=day).first() or CalendarOverride(date=day)
+    override.is_working_day, override.source = is_working_day, source
+    save_reference_data(override, by=by)
+    recomputed = [
+        recompute_clocks(app)
+        for app in Application.objects.open().filter(
+            Q(acceptance_due__isnull=False) | Q(accepted_at__isnull=False)
+        )
+    ]
+    record_event(
+        None,
+        "calendar_recomputed",
+        by=by,
+        subject=override,
+        payload={"applications": sum(recomputed)},
+    )
+    return override
+
+
+def recompute_clocks(application: Application) -> bool:
+    """Recompute the stored due dates from the stored start events; True when any moved."""
+    application = _lock(application)
+    before = (
+        application.acceptance_due,
+        application.decision_due,
+        application.decision_due_provisional,
+    )
+    if application.acceptance_due is not None and application.submitted_at is not None:
+        application.acceptance_due = add_working_days(
+            local_date(application.submitted_at), clocks.ACCEPTANCE_CHECK, calendar_overrides()
+        )
+    _recompute_decision_due(application)
+    after = (
+        application.acceptance_due,
+        application.decision_due,
+        application.decision_due_provisional,
+    )
+    if after == before:
+        return False
+    application.save(update_fields=["acceptance_due", "decision_due", "decision_due_provisional"])
+    record_event(
+        application,
+        "clock_recomputed",
+        by=None,
+        payload={
+            "acceptance_due": str(after[0]),
+            "decision_due": str(after[1]),
+            "provisional": after[2],
+        },
+    )
+    return True

@@ -155,6 +155,8 @@ def test_countersigned_approval_issues_a_licence(actors: Any) -> None:
     assert app.status == Status.APPROVED
     assert is_valid_licence_number(licence.number)
     assert (licence.valid_until - licence.valid_from).days == 365
+    assert app.licence_issue_due is not None
+    assert app.licence_issue_due > licence.valid_from
     assert licence.lines.get().item.code == "1C904.a.4"
 
 
@@ -228,3 +230,24 @@ def test_rolled_back_service_enqueues_nothing(
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(NotPermitted):
         services.accept_application(app, by=actors["applicant"])
     assert callbacks == []
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_calendar_override_moves_stored_due_dates(actors: Any) -> None:
+    app = application_in(Status.UNDER_REVIEW, **actors)
+    due = app.decision_due
+    # A supervisor records an extra day off before the due date.
+    services.save_calendar_override(
+        dt.date(2026, 3, 10), by=actors["supervisor"], is_working_day=False, source="Test notice"
+    )
+    app.refresh_from_db()
+    assert app.decision_due == services.add_working_days(due, 1)
+    assert Event.objects.filter(application=app, verb="clock_recomputed").count() == 1
+
+
+def test_due_date_in_an_unpublished_year_is_provisional(actors: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False):
+        app = application_in(Status.UNDER_REVIEW, **actors)
+    assert app.decision_due is not None
+    assert app.decision_due.year == 2027
+    assert app.decision_due_provisional is True

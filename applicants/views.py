@@ -3,10 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.views.generic import DetailView, ListView
+from django.http import HttpResponse
+from django.views.generic import DetailView, FormView, ListView
 
-from licensing import selectors
+from applicants.forms import LicenceCheckForm
+from licensing import requirements, selectors
 from licensing.models import Application
 
 
@@ -28,3 +31,31 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | selectors.case_file(self.object)
+
+
+class LicenceCheckView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
+    """Does an export need a licence? The same service answers the API."""
+
+    template_name = "applicants/licence_check.html"
+    form_class = LicenceCheckForm
+
+    def form_valid(self, form: LicenceCheckForm) -> HttpResponse:
+        data = form.cleaned_data
+        line = requirements.LineQuery(
+            item_code=data["item_code"].code if data["item_code"] else "",
+            hs_code=data["hs_code"],
+            description=data["description"],
+            foreign_made=data["foreign_made"],
+            chinese_content_value=data["chinese_content_value"],
+            product_value=data["product_value"],
+        )
+        try:
+            answers = requirements.check_licence_requirement(
+                [line], export_date=data["export_date"]
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                field = name.split(".", 1)[-1]
+                form.add_error(field if field in form.fields else None, messages)
+            return self.form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form, answer=answers[0]))

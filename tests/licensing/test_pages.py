@@ -74,3 +74,43 @@ def test_queue_query_count_does_not_grow_with_rows(
     client.force_login(actors["officer"])
     with django_assert_max_num_queries(6):
         client.get(reverse("reviews:queue"))
+
+
+def test_licence_check_page_answers_with_the_provision(client: Client, applicant: Any) -> None:
+    client.force_login(applicant)
+    response = client.post(
+        reverse("applicants:licence-check"),
+        {
+            "item_code": "1C904.a.4",
+            "export_date": "2099-01-15",
+        },
+    )
+    body = response.content.decode()
+    assert "A licence is needed" in body
+    assert "MOFCOM-GAC-2025-18 main" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"item_code": "1C904.a.4", "export_date": "2099-02-30"}, "Enter a valid date"),
+        ({"hs_code": "12", "export_date": "2099-01-15"}, "8 or 10 digits"),
+        (
+            {
+                "item_code": "1C904.a.4",
+                "export_date": "2099-01-15",
+                "foreign_made": "on",
+                "chinese_content_value": "5",
+                "product_value": "0",
+            },
+            "more than zero",
+        ),
+    ],
+)
+def test_licence_check_page_names_the_bad_field(
+    client: Client, applicant: Any, data: dict[str, str], message: str
+) -> None:
+    client.force_login(applicant)
+    response = client.post(reverse("applicants:licence-check"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()

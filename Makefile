@@ -37,6 +37,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/lint-imports
 	$(BIN)/mypy $(MYPY_TARGETS)
 
+bench: $(VENV)/.run-installed
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) bench/run.py
+
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

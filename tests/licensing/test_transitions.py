@@ -54,7 +54,7 @@ def test_every_action_has_a_service() -> None:
 
 @pytest.mark.parametrize(("action", "status"), ALLOWED)
 def test_allowed_action_moves_the_case_and_writes_one_event(
-    action: Action, status: Status, actors: Actors
+    action: Action, status: Status, actors: Actors, django_capture_on_commit_callbacks: Any
 ) -> None:
     app = application_in(status, **actors)
     if action == Action.REFUSE:  # a refusal countersigns a refusal recommendation
@@ -64,7 +64,8 @@ def test_allowed_action_moves_the_case_and_writes_one_event(
         )
     before = Event.objects.filter(application=app).count()
 
-    app = CALLS[action](app, actors)
+    with django_capture_on_commit_callbacks() as enqueued:
+        app = CALLS[action](app, actors)
 
     app.refresh_from_db()
     assert app.status == RULES[action].target
@@ -75,6 +76,7 @@ def test_allowed_action_moves_the_case_and_writes_one_event(
         status.value,
         RULES[action].target.value,
     )
+    assert len(enqueued) == 1  # its notification, enqueued for after the commit
 
 
 @pytest.mark.parametrize(("action", "status"), FORBIDDEN)

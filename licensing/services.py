@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from licensing import clocks, permissions, tasks
+from licensing import clocks, permissions, rules, screening, selectors, tasks
 from licensing.calendar import add_working_days
 from licensing.documents import validate_upload
 from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
@@ -45,6 +45,8 @@ from licensing.models import (
     Organisation,
     Party,
     ReferenceCounter,
+    RestrictedParty,
+    ScreeningFlag,
 )
 from licensing.validators import licence_check_character
 from licensing.workflow import Action, Status, check_action
@@ -452,7 +454,14 @@ def submit_application(application: Application, *, by: Any) -> Application:
     check_action(Action.SUBMIT, application.status, reference=application.reference)
     _check_submittable(application)
     _start_acceptance_clock(application)
-    _transition(application, Action.SUBMIT, by=by, fields=("submitted_at", "acceptance_due"))
+    flags = _screen(application)
+    _transition(
+        application,
+        Action.SUBMIT,
+        by=by,
+        payload={"flags": [f.rule for f in flags], "rules_version": application.rules_version},
+        fields=("submitted_at", "acceptance_due", *SCREENING_FIELDS),
+    )
     return application
 
 
@@ -497,12 +506,13 @@ def resubmit_application(application: Application, *, by: Any, answer: str = "")
     _check_submittable(application)
     _answer_open_request(application, by=by, answer=answer)
     _start_acceptance_clock(application)
+    _screen(application)
     _transition(
         application,
         Action.RESUBMIT,
         by=by,
         reason=answer,
-        fields=("submitted_at", "acceptance_due"),
+        fields=("submitted_at", "acceptance_due", *SCREENING_FIELDS),
     )
     return application
 
@@ -1006,3 +1016,76 @@ def recompute_clocks(application: Application) -> bool:
         },
     )
     return True
+
+
+# --- screening ----------------------------------------------------------------------------
+
+
+def _screen(application: Application) -> list[ScreeningFlag]:
+    """Screen a locked application under the rules in force now; store the flags, the rules
+    version, and what they decide: a countersignature, and whether the case has a time limit."""
+    version = rules.rules_version(selectors.current_rules())
+    listed = [
+        screening.ListedParty(
+            name=p.name,
+            list_name=p.list_name,
+            country=p.country,
+            aliases=tuple(p.aliases),
+            subsidiaries=tuple((str(n), float(share)) for n, share in p.subsidiaries),
+            source=p.source,
+        )
+        for p in RestrictedParty.objects.all()
+    ]
+    parties = [
+        screening.PartyToScreen(role=p.role, name=p.name, country=p.country)
+        for p in application.parties.all()
+    ]
+    declaration = EndUseDeclaration.objects.filter(application=application).first()
+    end_use = screening.EndUse(
+        category=declaration.category if declaration else "other",
+        description=declaration.description if declaration else "",
+        military=bool(declaration and declaration.military),
+    )
+    flags = screening.screen(parties, end_use, application.destination_country, listed)
+    application.flags.all().delete()
+    now = timezone.now()
+    stored = ScreeningFlag.objects.bulk_create(
+        ScreeningFlag(
+            application=application,
+            rule=f.rule,
+            severity=f.severity,
+            explanation=f.explanation,
+            evidence=f.evidence,
+            requires_countersignature=f.requires_countersignature,
+            removes_time_limit=f.removes_time_limit,
+            rules_version=version,
+            raised_at=now,
+        )
+        for f in flags
+    )
+    application.countersign_required = screening.needs_countersignature(flags)
+    application.no_time_limit = screening.has_no_time_limit(flags)
+    application.rules_version = version
+    return stored
+
+
+SCREENING_FIELDS = ("countersign_required", "no_time_limit", "rules_version")
+
+
+@transaction.atomic
+def screen_application(application: Application, *, by: Any) -> Application:
+    """Screen a case again on demand (a reviewer, or the rules-change job)."""
+    application = _lock(application)
+    if by is not None:
+        _require_reviewer(by)
+    flags = _screen(application)
+    _recompute_decision_due(application)
+    _touch(application)
+    application.save(update_fields=[*SCREENING_FIELDS, "decision_due", "decision_due_provisional"])
+    record_event(
+        application,
+        "screened",
+        by=by,
+        payload={"flags": [f.rule for f in flags], "rules_version": application.rules_version},
+    )
+    return application

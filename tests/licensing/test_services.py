@@ -251,3 +251,31 @@ def test_due_date_in_an_unpublished_year_is_provisional(actors: Any) -> None:
     assert app.decision_due is not None
     assert app.decision_due.year == 2027
     assert app.decision_due_provisional is True
+
+
+def test_submit_screens_and_a_watch_listed_end_user_removes_the_time_limit(actors: Any) -> None:
+    app = complete_draft(actors["organisation"], actors["applicant"])
+    services.add_party(
+        app, by=actors["applicant"], role=Party.Role.END_USER, name="Orion Seimitsu", country="JP"
+    )
+    app = services.submit_application(app, by=actors["applicant"])
+    assert app.no_time_limit is True
+    assert app.countersign_required is True
+    assert len(app.rules_version) == 12
+    flag = app.flags.get()
+    assert (flag.rule, flag.evidence["listed"]) == (
+        "restricted_party.watch",
+        "Orion Precision Instruments Co., Ltd.",
+    )
+    app = services.accept_application(app, by=actors["officer"])
+    assert app.decision_due is None
+    with pytest.raises(NotEligible, match="countersignature"):
+        services.approve_application(app, by=actors["officer"])
+
+
+def test_on_demand_screening_is_audited(actors: Any) -> None:
+    app = application_in(Status.UNDER_REVIEW, **actors)
+    app = services.screen_application(app, by=actors["officer"])
+    event = Event.objects.filter(application=app).latest("pk")
+    assert (event.verb, event.payload["flags"]) == ("screened", [])
+    assert app.flags.count() == 0

@@ -15,6 +15,7 @@ from licensing.models import (
     Membership,
     Organisation,
     Provision,
+    RestrictedParty,
     Suspension,
 )
 
@@ -114,3 +115,10 @@ class OrganisationAdmin(AuditedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "organisation", "role"]
+
+
+@admin.register(RestrictedParty)
+class RestrictedPartyAdmin(AuditedAdmin):
+    list_display = ["name", "list_name", "country", "verification"]
+    list_filter = ["list_name"]
+    search_fields = ["name"]

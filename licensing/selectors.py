@@ -39,6 +39,7 @@ def case_file(application: Application) -> dict[str, Any]:
         "parties": application.parties.all(),
         "documents": application.documents.all(),
         "events": application_events(application),
+        "flags": application.flags.all(),
     }
 
 

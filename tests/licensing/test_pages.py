@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from licensing import services
 from licensing.models import Application
 from licensing.workflow import Status
-from tests.factories import application_in
+from tests.factories import application_in, complete_draft
 
 
 def test_landing_page_offers_sign_in(client: Client, db: Any) -> None:
@@ -114,3 +115,15 @@ def test_licence_check_page_names_the_bad_field(
     response = client.post(reverse("applicants:licence-check"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_case_page_explains_screening_flags(client: Client, actors: Any) -> None:
+    app = complete_draft(actors["organisation"], actors["applicant"])
+    services.add_party(
+        app, by=actors["applicant"], role="importer", name="Northwind Defense Systems", country="US"
+    )
+    services.submit_application(app, by=actors["applicant"])
+    client.force_login(actors["officer"])
+    body = client.get(reverse("reviews:application-detail", args=[app.pk])).content.decode()
+    assert "restricted_party.control" in body
+    assert "Northwind Defence Systems Ltd" in body

@@ -83,3 +83,14 @@ def test_naive_instants_are_refused(loaded: list[ProvisionRule]) -> None:
 def test_loading_the_rules_takes_three_queries(db: Any, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(3):
         selectors.current_rules()
+
+
+def test_both_edges_of_the_no_70_suspension_window(loaded: list[ProvisionRule]) -> None:
+    # No. 61 I(3) (re-export) applied from 2025-10-09 until No. 70 suspended it on 2025-11-07.
+    label = "MOFCOM-2025-61 I(3)"
+    assert label in labels(SUSPENSION_START - SECOND, loaded)
+    assert label not in labels(SUSPENSION_START, loaded)
+    assert label not in labels(SUSPENSION_END - SECOND, loaded)
+    assert label in labels(SUSPENSION_END, loaded)
+    # The same edges in UTC: 16:00 the day before.
+    assert SUSPENSION_START == dt.datetime(2025, 11, 6, 16, 0, tzinfo=dt.UTC)

@@ -93,4 +93,4 @@ def test_both_edges_of_the_no_70_suspension_window(loaded: list[ProvisionRule]) 
     assert label not in labels(SUSPENSION_END - SECOND, loaded)
     assert label in labels(SUSPENSION_END, loaded)
     # The same edges in UTC: 16:00 the day before.
-    assert SUSPENSION_START == dt.datetime(2025, 11, 6, 16, 0, tzinfo=dt.UTC)
+    assert dt.datetime(2025, 11, 6, 16, 0, tzinfo=dt.UTC) == SUSPENSION_START

@@ -98,7 +98,7 @@ def record_event(
         payload=payload or {},
         at=timezone.now(),
     )
-    if application is not None:
+    if application is not None and to_status:  # a status change: tell whoever must act
         tasks.notify_application_event.delay_on_commit(event.pk)  # type: ignore[attr-defined]
     return event
 

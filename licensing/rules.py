@@ -76,3 +76,26 @@ def rules_version(rules: Iterable[ProvisionRule]) -> str:
             ).encode()
         )
     return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    at: dt.datetime
+    starts: tuple[str, ...]
+    stops: tuple[str, ...]
+
+
+def coming_changes(
+    after: dt.datetime, rules: Iterable[ProvisionRule], limit: int = 10
+) -> list[RuleChange]:
+    """The next instants at which provisions start or stop applying, and which ones."""
+    rules = list(rules)
+    changes: list[RuleChange] = []
+    at = next_change_after(after, rules)
+    while at is not None and len(changes) < limit:
+        before = {r.label for r in provisions_in_force(at - dt.timedelta(microseconds=1), rules)}
+        now = {r.label for r in provisions_in_force(at, rules)}
+        if before != now:
+            changes.append(RuleChange(at, tuple(sorted(now - before)), tuple(sorted(before - now))))
+        at = next_change_after(at, rules)
+    return changes

@@ -1,13 +1,18 @@
 """Measures in force at exact boundary instants, on the catalogue as loaded."""
 
 import datetime as dt
+from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from licensing import rules, selectors
 from licensing.rules import ProvisionRule, Window
+from licensing.workflow import Status
+from tests.factories import application_in
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SECOND = dt.timedelta(seconds=1)
@@ -94,3 +99,23 @@ def test_both_edges_of_the_no_70_suspension_window(loaded: list[ProvisionRule]) 
     assert label in labels(SUSPENSION_END, loaded)
     # The same edges in UTC: 16:00 the day before.
     assert dt.datetime(2025, 11, 6, 16, 0, tzinfo=dt.UTC) == SUSPENSION_START
+
+
+def test_coming_changes_lists_what_starts_at_the_end_of_the_suspension(
+    loaded: list[ProvisionRule],
+) -> None:
+    [change, *_] = rules.coming_changes(dt.datetime(2026, 6, 1, tzinfo=dt.UTC), loaded)
+    assert change.at == SUSPENSION_END
+    assert "MOFCOM-2025-61 I(1)" in change.starts
+    assert change.stops == ()
+
+
+def test_timeline_command_prints_rule_changes_and_deadlines(actors: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC), tick=False):
+        app = application_in(Status.SUBMITTED, **actors)
+        out = StringIO()
+        call_command("timeline", stdout=out)
+    text = out.getvalue()
+    assert "2026-11-11 00:00 Shanghai (2026-11-10 16:00 UTC)" in text
+    assert "+ MOFCOM-2025-61 I(1) applies" in text
+    assert f"{app.acceptance_due:%Y-%m-%d}  {app.reference}  acceptance check" in text

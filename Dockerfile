@@ -4,9 +4,6 @@ FROM python:3.11-slim
 # PYTHONPATH: every process (gunicorn, celery, manage.py) imports the code from /app, never the
 # copy pip put in site-packages, which lacks the data files (licensing/data, static).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app LODESTONE_VAR_DIR=/data
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
-    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY pyproject.toml README.md manage.py ./

@@ -2,7 +2,7 @@
 
 from pathlib import PurePath
 
-import magic
+import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -33,7 +33,10 @@ def validate_upload(file: UploadedFile) -> str:
     # The extension can lie: read the content's own signature.
     head = file.read(4096)
     file.seek(0)
-    detected = magic.from_buffer(head, mime=True)
+    try:
+        detected = puremagic.from_string(head, mime=True)
+    except puremagic.PureError:
+        detected = "an unrecognised format"
     if detected != allowed[extension]:
         raise ValidationError(
             {"file": f"The file is named .{extension} but its content is {detected}."}

@@ -85,7 +85,8 @@ def test_oversize_upload_is_refused_and_nothing_saved(applicant: Any, organisati
     ("name", "content", "message"),
     [
         ("tool.exe", b"MZ\x90\x00", "not accepted"),
-        ("contract.pdf", b"just some text, not a PDF", "content is text/plain"),
+        ("contract.pdf", b"just some text, not a PDF", "content is an unrecognised format"),
+        ("contract.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "content is image/png"),
     ],
 )
 def test_disallowed_upload_type_is_refused(

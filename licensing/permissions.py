@@ -2,12 +2,8 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 CASE_OFFICER_GROUP = "case_officer"
 SUPERVISOR_GROUP = "supervisor"
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _groups(user: Any) -> set[str]:

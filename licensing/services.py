@@ -165,7 +165,7 @@ def _next_number(series: str, year: int) -> int:
 def _lock_editable(application: Application, *, by: Any) -> Application:
     application = _lock(application)
     _require_applicant(application, by)
-    if application.status not in (Status.DRAFT, Status.DEFICIENT):
+    if not application.is_editable:
         raise NotEligible(
             f"Application {application.reference} is {application.get_status_display().lower()}"
             ": only a draft, or a case with a deficiency notice, can be edited."
@@ -561,8 +561,8 @@ def assign_officer(application: Application, *, by: Any, officer: Any) -> Applic
         raise NotEligible(f"{officer} is not a case officer.")
     previous = application.assigned_officer
     application.assigned_officer = officer
-    _touch(application)
-    application.save(update_fields=["assigned_officer"])
+    application.version += 1
+    application.save(update_fields=["assigned_officer", "version", "updated_at"])
     record_event(
         application,
         "officer_assigned",

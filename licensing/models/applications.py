@@ -78,7 +78,8 @@ class Application(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == Status.DRAFT
+        """The applicant may edit a draft, and a case answering a deficiency notice."""
+        return self.status in (Status.DRAFT, Status.DEFICIENT)
 
 
 class ReferenceCounter(models.Model):

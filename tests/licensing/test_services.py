@@ -24,7 +24,7 @@ from licensing.models import (
 )
 from licensing.validators import is_valid_licence_number
 from licensing.workflow import Status
-from tests.factories import application_in, complete_draft, pdf, valid_credit_code
+from tests.factories import UserFactory, application_in, complete_draft, pdf, valid_credit_code
 
 # 2026-03-02 10:00 Asia/Shanghai is a Monday after the Spring Festival break.
 MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
@@ -280,3 +280,15 @@ def test_on_demand_screening_is_audited(actors: Any) -> None:
     event = Event.objects.filter(application=app).latest("pk")
     assert (event.verb, event.payload["flags"]) == ("screened", [])
     assert app.flags.count() == 0
+
+
+def test_officer_claims_and_only_a_supervisor_reassigns(actors: Any) -> None:
+    app = application_in(Status.SUBMITTED, **actors)
+    other_officer = UserFactory(officer=True)
+    app = services.assign_officer(app, by=actors["officer"], officer=actors["officer"])
+    with pytest.raises(NotPermitted):
+        services.assign_officer(app, by=actors["officer"], officer=other_officer)
+    app = services.assign_officer(app, by=actors["supervisor"], officer=other_officer)
+    app.refresh_from_db()
+    assert app.assigned_officer == other_officer
+    assert Event.objects.filter(application=app, verb="officer_assigned").count() == 2

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        data = catalogue.read_catalogue(catalogue.Path(options["file"]))
+        data = catalogue.read_catalogue(Path(options["file"]))
         diff = catalogue.load_catalogue(
             data, catalogue.Models(ControlledItem, Measure, Provision, Suspension, RestrictedParty)
         )

@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -55,7 +57,7 @@ class LineAnswer:
     warnings: list[str] = field(default_factory=list)
 
 
-def _validate(index: int, line: LineQuery, items: dict[str, ControlledItem]) -> None:
+def validate_line(index: int, line: LineQuery, items: dict[str, ControlledItem]) -> None:
     errors = {}
     prefix = f"lines[{index}]"
     if not line.item_code and not line.hs_code:
@@ -90,15 +92,31 @@ def check_licence_requirement(lines: list[LineQuery], *, export_date: dt.date) -
     errors: dict[str, list[str]] = {}
     for index, line in enumerate(lines):
         try:
-            _validate(index, line, items)
+            validate_line(index, line, items)
         except ValidationError as error:
             errors |= error.message_dict
     if errors:
         raise ValidationError(errors)
-    at = regulatory_midnight(export_date)
-    in_force = rules.provisions_in_force(at, selectors.current_rules())
+    return assess_lines(lines, at=regulatory_midnight(export_date), snapshot=None, items=items)
+
+
+def assess_lines(
+    lines: list[LineQuery],
+    *,
+    at: dt.datetime,
+    snapshot: list[rules.ProvisionRule] | None = None,
+    items: dict[str, ControlledItem] | None = None,
+) -> list[LineAnswer]:
+    """The answers for already-validated lines (an application's own) at instant ``at``."""
+    if items is None:
+        codes = {line.item_code for line in lines if line.item_code}
+        items = {item.code: item for item in ControlledItem.objects.filter(code__in=codes)}
+    in_force = rules.provisions_in_force(
+        at, selectors.current_rules() if snapshot is None else snapshot
+    )
     hs_items = _items_by_hs_code({line.hs_code for line in lines if line.hs_code})
-    return [_answer(line, items, hs_items, in_force, export_date) for line in lines]
+    day = timezone.localtime(at, ZoneInfo(settings.REGULATORY_TIME_ZONE)).date()
+    return [_answer(line, items, hs_items, in_force, day) for line in lines]
 
 
 def _items_by_hs_code(hs_codes: set[str]) -> dict[str, list[str]]:

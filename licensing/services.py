@@ -25,8 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from licensing import clocks, permissions, rules, screening, selectors, tasks
+from licensing import clocks, notifications, permissions, requirements, rules, screening, selectors
 from licensing.calendar import add_working_days
+from licensing.catalogue import regulatory_midnight
 from licensing.documents import validate_upload
 from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
 from licensing.models import (
@@ -46,10 +47,11 @@ from licensing.models import (
     Party,
     ReferenceCounter,
     RestrictedParty,
+    RulesCheck,
     ScreeningFlag,
 )
 from licensing.validators import licence_check_character
-from licensing.workflow import Action, Status, check_action
+from licensing.workflow import OPEN, Action, Status, check_action
 
 REQUIRED_DOCUMENTS = (
     Document.Kind.CONTRACT,
@@ -99,7 +101,7 @@ def record_event(
         at=timezone.now(),
     )
     if application is not None and to_status:  # a status change: tell whoever must act
-        tasks.notify_application_event.delay_on_commit(event.pk)  # type: ignore[attr-defined]
+        notifications.notify_status_change(event)
     return event
 
 
@@ -247,8 +249,12 @@ def add_line(
     currency: str = "USD",
     hs_code: str = "",
     description: str = "",
+    foreign_made: bool = False,
+    chinese_content_value: Decimal | None = None,
+    product_value: Decimal | None = None,
 ) -> ApplicationLine:
-    """Add a control-list item to a draft; the item must exist and the quantity be positive."""
+    """Add a control-list item to a draft; the item must exist and the quantity be positive.
+    Goods made abroad give the values the No. 61 de minimis test needs."""
     application = _lock_editable(application, by=by)
     item = ControlledItem.objects.filter(code=item_code.strip()).first()
     if item is None:
@@ -262,8 +268,21 @@ def add_line(
         currency=currency.upper(),
         hs_code=hs_code,
         description=description,
+        foreign_made=foreign_made,
+        chinese_content_value=chinese_content_value,
+        product_value=product_value,
     )
     line.full_clean()
+    try:
+        requirements.validate_line(0, _line_query(line), {item.code: item})
+    except ValidationError as error:  # keyed lines[0].field by the check: name the field alone
+        raise ValidationError(
+            {key.split(".", 1)[1]: value for key, value in error.message_dict.items()}
+        ) from None
+    answer = requirements.assess_lines(
+        [_line_query(line)], at=assessment_instant(application), items={item.code: item}
+    )[0]
+    line.licence_required, line.provisions = answer.licence_required, answer.provisions
     line.save()
     _touch(application)
     record_event(
@@ -484,7 +503,7 @@ def issue_deficiency_notice(
         question="\n".join(deficiencies),
         asked_by=by,
         asked_at=timezone.now(),
-        answer_due=answer_due,
+        answer_due=answer_due or _default_answer_due(),
     )
     application.acceptance_due = None
     _transition(
@@ -530,15 +549,61 @@ def accept_application(application: Application, *, by: Any) -> Application:
     had_notice = application.information_requests.filter(
         kind=InformationRequest.Kind.DEFICIENCY
     ).exists()
-    application.accepted_at = timezone.now() if had_notice else application.submitted_at
-    application.acceptance_due = None
     if application.assigned_officer_id is None:
         application.assigned_officer = by
+    return _accept(
+        application,
+        by=by,
+        accepted_at=timezone.now() if had_notice else application.submitted_at,
+    )
+
+
+@transaction.atomic
+def deem_accepted(application: Application) -> Application:
+    """The acceptance check ended with no deficiency notice: the case counts as accepted on
+    receipt (DOMAIN.md §3) and its decision clock runs from the day it was submitted.
+    A system action; does nothing when the check has not ended or the case has moved on."""
+    application = _lock(application)
+    today = local_date(timezone.now())
+    if (
+        application.status != Status.SUBMITTED
+        or application.acceptance_due is None
+        or today <= application.acceptance_due
+    ):
+        return application
+    _accept(
+        application,
+        by=None,
+        accepted_at=application.submitted_at,
+        reason=(
+            f"No deficiency notice by {application.acceptance_due:%Y-%m-%d}, the end of the "
+            "5-working-day acceptance check: accepted on receipt."
+        ),
+    )
+    notifications.notify(
+        notifications.supervisors(),
+        topic=f"deemed-accepted:{application.pk}",
+        subject=f"{application.reference}: accepted on receipt, needs an officer",
+        body=(
+            f"Application {application.reference} was not checked within 5 working days and "
+            f"counts as accepted on receipt. Its decision is due on {application.decision_due}."
+        ),
+        application=application,
+    )
+    return application
+
+
+def _accept(
+    application: Application, *, by: Any, accepted_at: dt.datetime | None, reason: str = ""
+) -> Application:
+    application.accepted_at = accepted_at
+    application.acceptance_due = None
     _recompute_decision_due(application)
     _transition(
         application,
         Action.ACCEPT,
         by=by,
+        reason=reason,
         fields=(
             "accepted_at",
             "acceptance_due",
@@ -605,6 +670,13 @@ def _close_pause(application: Application) -> None:
     _recompute_decision_due(application)
 
 
+def _default_answer_due() -> dt.date:
+    """An unanswered notice or request lapses the case after this window (configurable)."""
+    return add_working_days(
+        local_date(timezone.now()), settings.ANSWER_WINDOW_WORKING_DAYS, calendar_overrides()
+    )
+
+
 def _answer_open_request(application: Application, *, by: Any, answer: str) -> None:
     application.information_requests.filter(answered_at__isnull=True).update(
         answer=answer, answered_by=by, answered_at=timezone.now()
@@ -627,7 +699,7 @@ def request_information(
         question=question.strip(),
         asked_by=by,
         asked_at=timezone.now(),
-        answer_due=answer_due,
+        answer_due=answer_due or _default_answer_due(),
     )
     _open_pause(application, ClockPause.Reason.INFORMATION_REQUEST)
     _transition(application, Action.REQUEST_INFORMATION, by=by, reason=question.strip())
@@ -984,6 +1056,12 @@ def save_calendar_override(
     return override
 
 
+@transaction.atomic
+def recompute_application_clocks(application: Application) -> bool:
+    """Check one case's stored due dates again (the hourly recheck of provisional ones)."""
+    return recompute_clocks(application)
+
+
 def recompute_clocks(application: Application) -> bool:
     """Recompute the stored due dates from the stored start events; True when any moved."""
     application = _lock(application)
@@ -1021,10 +1099,54 @@ def recompute_clocks(application: Application) -> bool:
 # --- screening ----------------------------------------------------------------------------
 
 
+def assessment_instant(application: Application) -> dt.datetime:
+    """When a case's goods are judged: at the intended export date (00:00 Shanghai), or now
+    if that date has passed or is not given."""
+    now = timezone.now()
+    if application.intended_export_date is None:
+        return now
+    return max(now, regulatory_midnight(application.intended_export_date))
+
+
+def _line_query(line: ApplicationLine) -> requirements.LineQuery:
+    return requirements.LineQuery(
+        item_code=line.item.code,
+        hs_code=line.hs_code,
+        description=line.description,
+        foreign_made=line.foreign_made,
+        chinese_content_value=line.chinese_content_value,
+        product_value=line.product_value,
+    )
+
+
+def _assess_lines(
+    application: Application, snapshot: list[rules.ProvisionRule]
+) -> list[tuple[ApplicationLine, bool | None, list[str]]]:
+    """Store each line's licence requirement under ``snapshot``; return (line, before,
+    provisions before) for the lines whose answer changed."""
+    lines = list(application.lines.select_related("item"))
+    answers = requirements.assess_lines(
+        [_line_query(line) for line in lines],
+        at=assessment_instant(application),
+        snapshot=snapshot,
+        items={line.item.code: line.item for line in lines},
+    )
+    changed = []
+    for line, answer in zip(lines, answers, strict=True):
+        if (line.licence_required, line.provisions) == (answer.licence_required, answer.provisions):
+            continue
+        changed.append((line, line.licence_required, list(line.provisions)))
+        line.licence_required, line.provisions = answer.licence_required, answer.provisions
+        line.save(update_fields=["licence_required", "provisions"])
+    return changed
+
+
 def _screen(application: Application) -> list[ScreeningFlag]:
     """Screen a locked application under the rules in force now; store the flags, the rules
     version, and what they decide: a countersignature, and whether the case has a time limit."""
-    version = rules.rules_version(selectors.current_rules())
+    snapshot = selectors.current_rules()
+    version = rules.rules_version(snapshot)
+    _assess_lines(application, snapshot)
     listed = [
         screening.ListedParty(
             name=p.name,
@@ -1089,3 +1211,91 @@ def screen_application(application: Application, *, by: Any) -> Application:
         payload={"flags": [f.rule for f in flags], "rules_version": application.rules_version},
     )
     return application
+
+
+def _describe_requirement_change(
+    line: ApplicationLine, before: bool | None, provisions_before: list[str]
+) -> str:
+    if line.licence_required:
+        return f"{line.item.code}: now needs a licence under {', '.join(line.provisions)}."
+    if line.licence_required is None:
+        return f"{line.item.code}: a reviewer must now confirm whether a licence is needed."
+    stopped = ", ".join(provisions_before) or "the provision that covered it"
+    return f"{line.item.code}: no longer needs a licence ({stopped} no longer applies)."
+
+
+@transaction.atomic
+def rescreen_for_rules_change(application: Application, *, check: RulesCheck) -> Application:
+    """The rules changed: judge the case's lines and parties again, record the rules version,
+    and tell the applicant which lines now need, or no longer need, a licence and why.
+    Once per rules check; a decided case is never touched."""
+    application = _lock(application)
+    if application.last_rules_check_id == check.pk or application.status not in OPEN:
+        return application
+    snapshot = selectors.current_rules()
+    # A line never assessed before (no answer, no provisions) has nothing to compare with.
+    changed = [c for c in _assess_lines(application, snapshot) if c[1] is not None or c[2]]
+    flags = _screen(application) if application.status != Status.DRAFT else []
+    application.rules_version = rules.rules_version(snapshot)
+    application.last_rules_check = check
+    _recompute_decision_due(application)
+    application.save(
+        update_fields=[
+            *SCREENING_FIELDS,
+            "last_rules_check",
+            "decision_due",
+            "decision_due_provisional",
+        ]
+    )
+    messages = [_describe_requirement_change(*c) for c in changed]
+    record_event(
+        application,
+        "rescreened",
+        by=None,
+        reason=check.changes,
+        payload={
+            "rules_check": check.pk,
+            "rules_version": application.rules_version,
+            "flags": [f.rule for f in flags],
+            "lines": messages,
+        },
+    )
+    if messages:
+        notifications.notify(
+            notifications.organisation_members(application),
+            topic=f"rules:{check.pk}:{application.pk}",
+            subject=f"{application.reference}: the licence requirement changed",
+            body=(
+                f"The export-control rules changed ({check.changes}).\n\n"
+                + "\n".join(messages)
+                + f"\n\nApplication {application.reference} was screened again under rules "
+                f"version {application.rules_version}."
+            ),
+            application=application,
+        )
+    return application
+
+
+@transaction.atomic
+def expire_licence(licence: Licence) -> Licence:
+    """A licence whose validity has ended expires (a system action; idempotent)."""
+    licence = Licence.objects.select_for_update().select_related("application").get(pk=licence.pk)
+    if licence.status != Licence.Status.ACTIVE or licence.valid_until >= local_date(timezone.now()):
+        return licence
+    licence.status = Licence.Status.EXPIRED
+    licence.save(update_fields=["status"])
+    record_event(
+        licence.application,
+        "licence_expired",
+        by=None,
+        subject=licence,
+        payload={"licence": licence.number, "valid_until": str(licence.valid_until)},
+    )
+    notifications.notify(
+        notifications.organisation_members(licence.application),
+        topic=f"licence-expired:{licence.pk}",
+        subject=f"Licence {licence.number} has expired",
+        body=f"Licence {licence.number} was valid until {licence.valid_until:%Y-%m-%d}.",
+        application=licence.application,
+    )
+    return licence

@@ -165,6 +165,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "lodestone@localhost")
 
+# Working days an applicant has to answer a deficiency notice or information request before
+# the case lapses (a reminder goes out ANSWER_REMINDER_WORKING_DAYS before the end).
+ANSWER_WINDOW_WORKING_DAYS = int(os.environ.get("LODESTONE_ANSWER_WINDOW_WORKING_DAYS", "20"))
+ANSWER_REMINDER_WORKING_DAYS = 5
+
 # Celery: the broker carries wake-ups, never state (DESIGN.md); due work lives in rows.
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -179,7 +184,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # On Redis an unacknowledged task (its worker was killed) is delivered again after this
+    # many seconds; every task here takes well under a second, so 5 minutes is safe.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("LODESTONE_BROKER_VISIBILITY_TIMEOUT", "300"))
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,31 +1,113 @@
-"""Celery tasks: take ids, load, call a service or send; idempotent (STYLE.md E)."""
+"""Celery tasks: take ids, load, call a service; idempotent (STYLE.md E).
+
+Beat runs the sweeps every minute (licensing/celery.py); each sweep reads what is due from the
+database and fans out one small task per row. A task delivered twice, or for work already
+done, does nothing more. Only transient database errors are retried, with backoff.
+"""
 
 from celery import shared_task
-from django.core.mail import send_mail
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
-from licensing.models import Event
+from licensing import jobs, notifications, services
+from licensing.models import Application, InformationRequest, Licence, RulesCheck
 
-# Events that an applicant is told about by e-mail.
-APPLICANT_VERBS = frozenset(
-    {"issue_deficiency_notice", "accept", "request_information", "approve", "refuse", "lapse"}
-)
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def notify_application_event(event_id: int) -> int:
-    """E-mail the applicant organisation's members about a change they need to act on."""
-    event = Event.objects.select_related("application__organisation").get(pk=event_id)
-    if event.verb not in APPLICANT_VERBS or event.application is None:
-        return 0
-    application = event.application
-    recipients = list(
-        application.organisation.memberships.exclude(user__email="").values_list(
-            "user__email", flat=True
-        )
+@shared_task
+def sweep_due_work() -> None:
+    """Every minute: deadlines, reminders, lapses and expiries that are due."""
+    work = jobs.due_work()
+    for pk in work.deemed_acceptances:
+        deem_accepted.delay(pk)
+    for pk in work.decision_reminders:
+        remind_decision_due.delay(pk)
+    for pk in work.breaches:
+        escalate_breach.delay(pk)
+    for pk in work.answer_reminders:
+        remind_answer_due.delay(pk)
+    for pk in work.lapses:
+        lapse_unanswered.delay(pk)
+    for pk in work.expiries:
+        expire_licence.delay(pk)
+
+
+@shared_task(**RETRY)
+def deem_accepted(application_id: int) -> None:
+    services.deem_accepted(Application.objects.get(pk=application_id))
+
+
+@shared_task(**RETRY)
+def remind_decision_due(application_id: int) -> None:
+    jobs.remind_decision_due(Application.objects.get(pk=application_id))
+
+
+@shared_task(**RETRY)
+def escalate_breach(application_id: int) -> None:
+    jobs.escalate_breach(Application.objects.get(pk=application_id))
+
+
+@shared_task(**RETRY)
+def remind_answer_due(request_id: int) -> None:
+    jobs.remind_answer_due(InformationRequest.objects.get(pk=request_id))
+
+
+@shared_task(**RETRY)
+def lapse_unanswered(request_id: int) -> None:
+    jobs.lapse_unanswered(InformationRequest.objects.get(pk=request_id))
+
+
+@shared_task(**RETRY)
+def expire_licence(licence_id: int) -> None:
+    services.expire_licence(Licence.objects.get(pk=licence_id))
+
+
+@shared_task(**RETRY)
+def check_rules() -> None:
+    """Every minute: has the set of provisions in force changed? Then re-screen; and finish
+    re-screening for the latest change if a wake-up was lost."""
+    if jobs.check_rules() is None and (check := jobs.latest_rules_check()) is not None:
+        rescreen_pending.delay(check.pk)
+
+
+@shared_task(**RETRY)
+def rescreen_pending(check_id: int) -> None:
+    for pk in jobs.pending_rescreens(RulesCheck.objects.get(pk=check_id)):
+        rescreen_application.delay(pk, check_id)
+
+
+@shared_task(**RETRY)
+def rescreen_application(application_id: int, check_id: int) -> None:
+    services.rescreen_for_rules_change(
+        Application.objects.get(pk=application_id), check=RulesCheck.objects.get(pk=check_id)
     )
-    subject = f"{application.reference}: {application.get_status_display()}"
-    body = f"Your application {application.reference} is now {application.get_status_display()}."
-    if event.reason:
-        body += f"\n\n{event.reason}"
-    return send_mail(subject, body, None, recipients) if recipients else 0
+
+
+@shared_task(**RETRY)
+def recheck_provisional_due_dates() -> None:
+    """Hourly: due dates counted through an unpublished year, checked again (a holidays
+    release or an override may have published it)."""
+    for pk in (
+        Application.objects.open()
+        .filter(decision_due_provisional=True)
+        .values_list("pk", flat=True)
+    ):
+        recompute_clocks.delay(pk)
+
+
+@shared_task(**RETRY)
+def recompute_clocks(application_id: int) -> None:
+    services.recompute_application_clocks(Application.objects.get(pk=application_id))
+
+
+@shared_task
+def send_due_emails() -> None:
+    """Every minute: e-mails not yet sent (new, or failed and due for a retry)."""
+    for pk in notifications.due_email_ids():
+        send_notification_email.delay(pk)
+
+
+@shared_task(**RETRY)
+def send_notification_email(notification_id: int) -> None:
+    notifications.send_notification_email(notification_id)

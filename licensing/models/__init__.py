@@ -20,6 +20,7 @@ from licensing.models.catalogue import (
     Suspension,
 )
 from licensing.models.decisions import Decision, Licence, LicenceLine
+from licensing.models.jobs import Notification, RulesCheck
 from licensing.models.organisations import CalendarOverride, Membership, Organisation
 
 __all__ = [
@@ -37,11 +38,13 @@ __all__ = [
     "LicenceLine",
     "Measure",
     "Membership",
+    "Notification",
     "Organisation",
     "Party",
     "Provision",
     "ReferenceCounter",
     "RestrictedParty",
+    "RulesCheck",
     "ScreeningFlag",
     "Suspension",
 ]

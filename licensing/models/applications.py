@@ -57,6 +57,15 @@ class Application(models.Model):
     no_time_limit = models.BooleanField(default=False, editable=False)
     countersign_required = models.BooleanField(default=False, editable=False)
     rules_version = models.CharField(max_length=64, blank=True, editable=False)
+    # The last change of the rules this case was screened again for (the rules sweep).
+    last_rules_check = models.ForeignKey(
+        "licensing.RulesCheck",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -111,6 +120,16 @@ class ApplicationLine(models.Model):
         max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     currency = models.CharField(max_length=3, default="USD")
+    # Goods made abroad with Chinese-origin listed content (No. 61 I(1), the December 1 rule).
+    foreign_made = models.BooleanField(default=False)
+    chinese_content_value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    product_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    # The licence-requirement answer under the rules last screened against (None: a reviewer
+    # must confirm, or not assessed yet); the rules sweep compares against it.
+    licence_required = models.BooleanField(null=True, blank=True, editable=False)
+    provisions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]

@@ -19,6 +19,7 @@ from licensing.models import (
     Document,
     Event,
     Licence,
+    Notification,
     Organisation,
     Party,
 )
@@ -206,20 +207,22 @@ def test_information_request_pauses_the_clock(actors: Any) -> None:
     assert app.decision_due == services.add_working_days(due, 4)
 
 
-def test_service_enqueues_notification_only_after_commit(
+def test_service_writes_the_notification_and_sends_it_only_after_commit(
     actors: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     app = application_in(Status.SUBMITTED, **actors)
     with django_capture_on_commit_callbacks() as callbacks:
         services.accept_application(app, by=actors["officer"])
+    accepted = Event.objects.get(application=app, verb="accept")
+    notification = Notification.objects.get(topic=f"event:{accepted.pk}")
+    assert notification.recipient == actors["applicant"]
     assert len(callbacks) == 1
     assert mail.outbox == []  # nothing was sent inside the transaction
 
-    with patch.object(tasks.notify_application_event, "apply_async") as send:
+    with patch.object(tasks.send_notification_email, "apply_async") as send:
         callbacks[0]()
-    event = Event.objects.filter(application=app).latest("pk")
-    assert send.call_args.args[0] == (event.pk,)
-    tasks.notify_application_event(event.pk)
+    assert send.call_args.args[0] == (notification.pk,)
+    tasks.send_notification_email(notification.pk)
     assert len(mail.outbox) == 1
     assert app.reference in mail.outbox[0].subject
 

@@ -40,6 +40,9 @@ def case_file(application: Application) -> dict[str, Any]:
         "documents": application.documents.all(),
         "events": application_events(application),
         "flags": application.flags.all(),
+        "escalation": application.events.filter(
+            verb="deadline_breached", payload__decision_due=str(application.decision_due)
+        ).first(),
     }
 
 

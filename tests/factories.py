@@ -88,6 +88,7 @@ def complete_draft(organisation: Organisation, by: User, **overrides: Any) -> Ap
         item_code=overrides.pop("item_code", "1C904.a.4"),
         quantity=Decimal("10"),
         unit_value=Decimal("500"),
+        **overrides.pop("line", {}),
     )
     services.add_party(app, by=by, role=Party.Role.END_USER, name="Motorwerk GmbH", country="DE")
     services.set_end_use(

@@ -80,6 +80,7 @@ def due_work() -> DueWork:
             for pk, due in running.filter(
                 decision_due__gte=today, decision_due__lte=horizon
             ).values_list("pk", "decision_due")
+            if due is not None
         }
     )
     breached = dict(running.filter(decision_due__lt=today).values_list("pk", "decision_due"))

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from licensing import permissions
-from licensing.models import Application, Event, Organisation, Provision
+from licensing.models import Application, Event, Notification, Organisation, Provision
 from licensing.rules import ProvisionRule, Window
 from licensing.workflow import Status
 
@@ -62,3 +62,14 @@ def current_rules() -> list[ProvisionRule]:
         )
         for p in provisions
     ]
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    """A person's own notifications, newest first; nobody sees anyone else's."""
+    return Notification.objects.filter(recipient_id=user.pk).select_related("application")
+
+
+def unread_notification_count(user: Any) -> int:
+    if not user.is_authenticated:
+        return 0
+    return notifications_for(user).filter(read_at__isnull=True).count()

@@ -11,8 +11,7 @@ from django.db import InterfaceError, OperationalError
 from licensing import jobs, notifications, services
 from licensing.models import Application, InformationRequest, Licence, RulesCheck
 
-TRANSIENT = (OperationalError, InterfaceError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+TRANSIENT: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 @shared_task
@@ -33,37 +32,37 @@ def sweep_due_work() -> None:
         expire_licence.delay(pk)
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def deem_accepted(application_id: int) -> None:
     services.deem_accepted(Application.objects.get(pk=application_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def remind_decision_due(application_id: int) -> None:
     jobs.remind_decision_due(Application.objects.get(pk=application_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def escalate_breach(application_id: int) -> None:
     jobs.escalate_breach(Application.objects.get(pk=application_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def remind_answer_due(request_id: int) -> None:
     jobs.remind_answer_due(InformationRequest.objects.get(pk=request_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def lapse_unanswered(request_id: int) -> None:
     jobs.lapse_unanswered(InformationRequest.objects.get(pk=request_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def expire_licence(licence_id: int) -> None:
     services.expire_licence(Licence.objects.get(pk=licence_id))
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def check_rules() -> None:
     """Every minute: has the set of provisions in force changed? Then re-screen; and finish
     re-screening for the latest change if a wake-up was lost."""
@@ -71,20 +70,20 @@ def check_rules() -> None:
         rescreen_pending.delay(check.pk)
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def rescreen_pending(check_id: int) -> None:
     for pk in jobs.pending_rescreens(RulesCheck.objects.get(pk=check_id)):
         rescreen_application.delay(pk, check_id)
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def rescreen_application(application_id: int, check_id: int) -> None:
     services.rescreen_for_rules_change(
         Application.objects.get(pk=application_id), check=RulesCheck.objects.get(pk=check_id)
     )
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def recheck_provisional_due_dates() -> None:
     """Hourly: due dates counted through an unpublished year, checked again (a holidays
     release or an override may have published it)."""
@@ -96,7 +95,7 @@ def recheck_provisional_due_dates() -> None:
         recompute_clocks.delay(pk)
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def recompute_clocks(application_id: int) -> None:
     services.recompute_application_clocks(Application.objects.get(pk=application_id))
 
@@ -108,6 +107,6 @@ def send_due_emails() -> None:
         send_notification_email.delay(pk)
 
 
-@shared_task(**RETRY)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_notification_email(notification_id: int) -> None:
     notifications.send_notification_email(notification_id)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("portal/", include("applicants.urls")),
     path("dashboard/", include("reviews.urls")),
     path("admin/", admin.site.urls),

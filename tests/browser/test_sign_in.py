@@ -69,3 +69,31 @@ def test_wrong_password_shows_a_clear_error(
     page.locator("form").get_by_role("button", name="Sign in").click()
     assert "correct username and password" in page.get_by_role("alert").inner_text()
     page.close()
+
+
+def test_applicant_reads_a_notification_and_marks_it_read(
+    browser: Browser, live_server: Any, actors: Any, other_applicant: Any
+) -> None:
+    ours = application_in(Status.UNDER_REVIEW, **actors)  # submitted, then accepted
+    theirs = application_in(
+        Status.SUBMITTED,
+        **actors
+        | {
+            "applicant": other_applicant,
+            "organisation": other_applicant.membership_set.get().organisation,
+        },
+    )
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(actors["applicant"].username)
+    page.get_by_label("Password").fill("pw")
+    page.locator("form").get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Notifications 2 unread").click()
+    page.get_by_role("heading", name="Notifications").wait_for()
+    assert page.get_by_text(f"{ours.reference}: Under review").is_visible()
+    assert page.get_by_text(theirs.reference).count() == 0
+    page.get_by_role("button", name="Mark all read").click()
+    page.get_by_text("2 notification(s) marked read.").wait_for()
+    assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+    page.close()

@@ -172,7 +172,7 @@ def test_catches_up_when_the_instant_passed_while_nothing_ran(
 def test_a_lost_wake_up_is_recovered_by_the_next_tick(
     before_suspension_end: dict[str, Any], actors: Any
 ) -> None:
-    from licensing import jobs, tasks  # noqa: PLC0415
+    from licensing import jobs, tasks
 
     with time_machine.travel(SUSPENSION_END + 30 * SECOND, tick=False):
         check = jobs.check_rules()  # the fan-out message is lost: nothing re-screened yet

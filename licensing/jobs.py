@@ -10,6 +10,7 @@ more. The ``due_*`` functions select the work; the others do one piece of it.
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from licensing import notifications, rules, selectors, services, tasks
 from licensing.calendar import add_working_days, working_days_between
+from licensing.exceptions import TransitionNotAllowed
 from licensing.models import (
     Application,
     Event,
@@ -111,6 +113,15 @@ def due_work() -> DueWork:
         )
     )
     return work
+
+
+def provisional_due_date_ids() -> list[int]:
+    """Open cases whose due date was counted through a year not yet published."""
+    return list(
+        Application.objects.open()
+        .filter(decision_due_provisional=True)
+        .values_list("pk", flat=True)
+    )
 
 
 # --- decision deadline --------------------------------------------------------------------
@@ -206,7 +217,8 @@ def remind_answer_due(request: InformationRequest) -> int:
 
 
 def lapse_unanswered(request: InformationRequest) -> Application | None:
-    """No answer by the due date: the application lapses (once; a late answer wins)."""
+    """No answer by the due date: the application lapses (once; an answer that arrived in
+    the meantime wins: the locked transition then refuses)."""
     request = InformationRequest.objects.select_related("application").get(pk=request.pk)
     application = request.application
     if (
@@ -216,13 +228,15 @@ def lapse_unanswered(request: InformationRequest) -> Application | None:
         or application.status not in AWAITING_ANSWER
     ):
         return None
-    return services.lapse_application(
-        application,
-        reason=(
-            f"The {request.get_kind_display().lower()} of {request.asked_at:%Y-%m-%d} was not "
-            f"answered by {request.answer_due:%Y-%m-%d}."
-        ),
-    )
+    with suppress(TransitionNotAllowed):
+        return services.lapse_application(
+            application,
+            reason=(
+                f"The {request.get_kind_display().lower()} of {request.asked_at:%Y-%m-%d} was "
+                f"not answered by {request.answer_due:%Y-%m-%d}."
+            ),
+        )
+    return None
 
 
 # --- the calendar of rules ----------------------------------------------------------------

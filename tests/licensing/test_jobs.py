@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from licensing import jobs, notifications, services, tasks
 from licensing.models import Event, InformationRequest, Licence, Notification
@@ -306,3 +307,35 @@ def test_the_outbox_gives_up_after_repeated_failures(actors: Any, settings: Any)
         tasks.send_notification_email(notification.pk)
     notification.refresh_from_db()
     assert (notification.email_status, notification.email_attempts) == ("failed", 6)
+
+
+def test_the_sweeps_cost_the_same_queries_for_one_due_case_or_many(actors: Any) -> None:
+    with time_machine.travel(at(ACCEPTED, 10), tick=False):
+        application_in(Status.UNDER_REVIEW, **actors)
+    with time_machine.travel(at(dt.date(2026, 10, 13)), tick=False):
+        with CaptureQueriesContext(connection) as one:
+            assert len(jobs.due_work().decision_reminders) == 1
+        with time_machine.travel(at(ACCEPTED, 10), tick=False):
+            for _ in range(4):
+                application_in(Status.UNDER_REVIEW, **actors)
+        with CaptureQueriesContext(connection) as five:
+            assert len(jobs.due_work().decision_reminders) == 5
+    assert len(five) == len(one) <= 10
+
+
+def test_provisional_due_dates_are_checked_again(actors: Any) -> None:
+    with time_machine.travel(at(dt.date(2026, 12, 1), 10), tick=False):
+        app = application_in(Status.UNDER_REVIEW, **actors)
+    assert app.decision_due_provisional  # counted into 2027, whose schedule is unpublished
+    right = app.decision_due
+    # Stored under an older holidays release that counted differently.
+    type(app).objects.filter(pk=app.pk).update(decision_due=right - dt.timedelta(days=3))
+
+    with time_machine.travel(at(dt.date(2026, 12, 2), 10, 7), tick=False):
+        assert app.pk in jobs.provisional_due_date_ids()
+        tasks.recompute_clocks(app.pk)
+        tasks.recompute_clocks(app.pk)
+
+    app.refresh_from_db()
+    assert app.decision_due == right
+    assert Event.objects.filter(application=app, verb="clock_recomputed").count() == 1

@@ -13,9 +13,11 @@ from licensing.models import (
     Event,
     Measure,
     Membership,
+    Notification,
     Organisation,
     Provision,
     RestrictedParty,
+    RulesCheck,
     Suspension,
 )
 
@@ -53,6 +55,37 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What the background jobs record: visible to administrators, written only by the jobs."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RulesCheck)
+class RulesCheckAdmin(ReadOnlyAdmin):
+    """Each change of the rules in force, the cases it re-screened and the licences to review."""
+
+    list_display = ["checked_at", "changes", "rules_version", "applications"]
+    readonly_fields = [f.name for f in RulesCheck._meta.fields]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox: who was told what, and whether the e-mail went (with the last error)."""
+
+    list_display = ["created_at", "recipient", "subject", "email_status", "email_attempts"]
+    list_filter = ["email_status"]
+    search_fields = ["topic", "subject", "recipient__username"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
 
 
 class AuditedAdmin(admin.ModelAdmin):

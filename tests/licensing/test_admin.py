@@ -48,3 +48,14 @@ def test_admin_offers_no_way_to_change_events_or_statuses(client: Client, actors
     app.refresh_from_db()
     assert app.status == Status.SUBMITTED
     assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_admin_shows_the_outbox_and_rules_checks_read_only(client: Client, actors: Any) -> None:
+    application_in(Status.SUBMITTED, **actors)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    outbox = client.get(reverse("admin:licensing_notification_changelist"))
+    checks = client.get(reverse("admin:licensing_rulescheck_changelist"))
+    add = client.get(reverse("admin:licensing_notification_add"))
+    assert outbox.status_code == checks.status_code == 200
+    assert "Waiting to be sent" in outbox.content.decode()
+    assert add.status_code == 403

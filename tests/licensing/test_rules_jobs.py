@@ -8,7 +8,15 @@ import pytest
 import time_machine
 
 from licensing import services
-from licensing.models import Application, Event, Licence, Notification, RulesCheck, Suspension
+from licensing.models import (
+    Application,
+    Event,
+    Licence,
+    Notification,
+    Provision,
+    RulesCheck,
+    Suspension,
+)
 from licensing.workflow import Status
 from tests.factories import MembershipFactory, application_in, complete_draft
 from tests.sweeps import run_rules_check
@@ -184,3 +192,34 @@ def test_a_lost_wake_up_is_recovered_by_the_next_tick(
             tasks.rescreen_application(pk, check.pk)  # and a duplicate delivery
         assert jobs.pending_rescreens(check) == []
     assert notified(before_suspension_end["affected"]) == [actors["applicant"].username]
+
+
+def test_an_administrators_edit_rescreens_every_open_case_within_a_tick(
+    before_suspension_end: dict[str, Any], actors: Any
+) -> None:
+    cases = before_suspension_end
+    now = dt.datetime(2026, 11, 20, 2, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        run_rules_check()
+        # A new measure suspends No. 57 again, from an hour ago until the end of 2027.
+        no_57 = Provision.objects.get(measure__code="MOFCOM-GAC-2025-57", code="main")
+        services.save_reference_data(
+            Suspension(
+                provision=no_57,
+                starts_at=now - dt.timedelta(hours=1),
+                ends_at=dt.datetime(2027, 12, 31, 16, tzinfo=UTC),
+                by_measure=no_57.suspensions.get().by_measure,
+                verification="unverified",
+            ),
+            by=actors["supervisor"],
+        )
+    with time_machine.travel(now + dt.timedelta(seconds=40), tick=False):
+        check = run_rules_check()
+
+    assert check is not None
+    assert check.definitions_changed
+    assert check.stopped == ["MOFCOM-GAC-2025-57 main"]
+    # Even the case exporting in January 2027 is judged again: the edit reached its date.
+    later = Notification.objects.get(application=cases["later"], topic__startswith="rules:")
+    assert "1C913.b: no longer needs a licence (MOFCOM-GAC-2025-57 main" in later.body
+    assert notified(cases["unaffected"]) == []

@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.core.mail import send_mail
 from django.db import OperationalError
+from django.utils import timezone
 
+from licensing import webhooks
 from licensing.models import Event
 
 # Events that an applicant is told about by e-mail.
@@ -29,3 +31,22 @@ def notify_application_event(event_id: int) -> int:
     if event.reason:
         body += f"\n\n{event.reason}"
     return send_mail(subject, body, None, recipients) if recipients else 0
+
+
+# --- webhooks (REST API) ----------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def deliver_webhook(delivery_id: int) -> bool:
+    """Send one webhook delivery if it is due; failures are rescheduled on the row itself."""
+    return webhooks.deliver(delivery_id)
+
+
+@shared_task
+def deliver_due_webhooks() -> int:
+    """Beat sweep: fan out one task per due delivery (new ones whose message was lost, and
+    retries whose backoff has passed)."""
+    ids = webhooks.due_delivery_ids(timezone.now())
+    for pk in ids:
+        deliver_webhook.delay(pk)
+    return len(ids)

@@ -17,3 +17,5 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="lodestone-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "memory://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+API_THROTTLE_RATE = "100000/min"

@@ -1,5 +1,6 @@
 """The core domain's tables. Status fields change only through licensing.services."""
 
+from licensing.models.api import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from licensing.models.applications import (
     Application,
     ApplicationLine,
@@ -23,6 +24,7 @@ from licensing.models.decisions import Decision, Licence, LicenceLine
 from licensing.models.organisations import CalendarOverride, Membership, Organisation
 
 __all__ = [
+    "ApiKey",
     "Application",
     "ApplicationLine",
     "CalendarOverride",
@@ -32,6 +34,7 @@ __all__ = [
     "Document",
     "EndUseDeclaration",
     "Event",
+    "IdempotencyRecord",
     "InformationRequest",
     "Licence",
     "LicenceLine",
@@ -44,4 +47,6 @@ __all__ = [
     "RestrictedParty",
     "ScreeningFlag",
     "Suspension",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

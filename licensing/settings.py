@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "licensing.workflow.Status",
+        "DocumentKindEnum": "licensing.models.applications.Document.Kind",
+        "InformationRequestKindEnum": "licensing.models.applications.InformationRequest.Kind",
     },
 }
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", include("applicants.urls")),
     path("dashboard/", include("reviews.urls")),
+    path("api/", include("licensing.api.urls")),
     path("admin/", admin.site.urls),
 ]

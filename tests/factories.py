@@ -146,3 +146,13 @@ def application_in(
     for step in steps:
         app = step(app)
     return app
+
+
+def api_key(user: User, *, scope: str = "read_write", staff: bool = False) -> str:
+    """A real API key for the user, made through the service: an organisation key for its
+    administrator, or (``staff``) a reviewer's own key. Returns the secret to send."""
+    organisation = None if staff else user.membership_set.get().organisation
+    _, secret = services.create_api_key(
+        by=user, name=f"{user.username} key", scope=scope, organisation=organisation
+    )
+    return secret

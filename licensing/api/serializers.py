@@ -200,7 +200,9 @@ class OrganisationOut(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class ControlledItemOut(serializers.ModelSerializer):  # type: ignore[type-arg]
     controlled = serializers.BooleanField(help_text="Covered by a provision in force at `at`.")
-    provisions = serializers.ListField(child=serializers.CharField())
+    provisions = serializers.ListField(
+        child=serializers.CharField(), source="provisions_in_force"
+    )
 
     class Meta:
         model = ControlledItem
@@ -259,7 +261,7 @@ class RequirementOut(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class DueDateOut(serializers.Serializer):  # type: ignore[type-arg]
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(source="date")
     provisional = serializers.BooleanField()
 
 

@@ -63,7 +63,7 @@ def application_response(application: Application, code: int = status.HTTP_200_O
 
 
 def _at(request: Request) -> dt.datetime:
-    at: dt.datetime = validated(s.AtQuery, request.query_params).get("at") or timezone.now()
+    at: dt.datetime = validated(s.AtQuery, {k: v for k, v in request.query_params.items() if k == "at"}).get("at") or timezone.now()
     if not FIRST_INSTANT <= at <= LAST_INSTANT:
         raise exceptions.ValidationError({"at": ["Give an instant between 1990 and 2099."]})
     return at
@@ -95,8 +95,8 @@ class ControlListApi(ListApi):
         in_force = rules.provisions_in_force(_at(request), selectors.current_rules())
         page = self.paginate_queryset(self.get_queryset())
         for item in page:
-            item.provisions = [r.label for r in in_force if item.code in r.items]
-            item.controlled = bool(item.provisions)
+            item.provisions_in_force = [r.label for r in in_force if item.code in r.items]
+            item.controlled = bool(item.provisions_in_force)
         return self.get_paginated_response(s.ControlledItemOut(page, many=True).data)
 
 

@@ -93,7 +93,7 @@ def test_unknown_api_path_is_404_problem(as_applicant: APIClient) -> None:
 
 
 def test_due_date_on_china_calendar(as_applicant: APIClient) -> None:
-    # 2025-09-30 + 5 working days: National Day (Oct 1–8) is skipped, Sat Oct 11 is worked.
+    # 2025-09-30 + 5 working days: National Day (Oct 1-8) is skipped, Sat Oct 11 is worked.
     response = as_applicant.get("/api/v1/calendar/due-date/?start=2025-09-30&working_days=5")
     assert response.status_code == 200
     assert response.json() == {"due_date": "2025-10-14", "provisional": False}

@@ -53,9 +53,14 @@ class Api(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.idempotency_record = None
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, (request.method or "").lower()):
+            return  # DRF answers 405 Method Not Allowed
         unknown = sorted(set(request.query_params) - self.allowed_query)
         if unknown:
             raise exceptions.ValidationError({key: ["Unknown query parameter."] for key in unknown})
+        blank = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if blank:
+            raise exceptions.ValidationError({key: ["Give a value."] for key in blank})
         if request.method == "POST":
             self.idempotency_record = idempotency.begin(request)
 

@@ -9,6 +9,7 @@ with a different request is a 422; a repeat while the first is still running is 
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +27,7 @@ from licensing.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 LIFETIME = dt.timedelta(hours=24)
 REPLAYED_HEADERS = ("ETag", "Location")
+KEY_PATTERN = re.compile(r"[!-~]{1,255}")
 
 
 class Replay(Exception):
@@ -67,8 +69,8 @@ def begin(request: Request) -> IdempotencyRecord | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not key.strip() or len(key) > 255:
-        raise exceptions.ValidationError({HEADER: ["Give 1 to 255 characters."]})
+    if not KEY_PATTERN.fullmatch(key):
+        raise exceptions.ValidationError({HEADER: ["Give 1 to 255 visible ASCII characters."]})
     caller, now, print_ = _caller(request), timezone.now(), fingerprint(request)
     IdempotencyRecord.objects.filter(caller=caller, key=key, expires_at__lte=now).delete()
     try:
@@ -77,7 +79,7 @@ def begin(request: Request) -> IdempotencyRecord | None:
                 caller=caller,
                 key=key,
                 method=request.method or "",
-                path=request.path,
+                path=request.path[:500],
                 fingerprint=print_,
                 created_at=now,
                 expires_at=now + LIFETIME,
@@ -93,7 +95,7 @@ def begin(request: Request) -> IdempotencyRecord | None:
     headers = dict(first.headers) | {"Idempotent-Replayed": "true"}
     raise Replay(
         Response(
-            first.body,
+            json.loads(bytes(first.body)) if first.body is not None else None,
             status=first.status_code,
             headers=headers,
             content_type=PROBLEM_CONTENT_TYPE if first.status_code >= 400 else None,
@@ -106,9 +108,7 @@ def finish(record: IdempotencyRecord, response: Response) -> None:
     if response.status_code >= 500:
         record.delete()
         return
-    body = None
-    if response.data is not None:
-        body = json.loads(JSONRenderer().render(response.data))
+    body = JSONRenderer().render(response.data) if response.data is not None else None
     record.status_code = response.status_code
     record.body = body
     record.headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}

@@ -38,6 +38,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="Send the same key again to get the first response back; nothing is redone.",
+    pattern=r"^[!-~]{1,255}$",
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",

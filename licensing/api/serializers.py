@@ -200,9 +200,7 @@ class OrganisationOut(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class ControlledItemOut(serializers.ModelSerializer):  # type: ignore[type-arg]
     controlled = serializers.BooleanField(help_text="Covered by a provision in force at `at`.")
-    provisions = serializers.ListField(
-        child=serializers.CharField(), source="provisions_in_force"
-    )
+    provisions = serializers.ListField(child=serializers.CharField(), source="provisions_in_force")
 
     class Meta:
         model = ControlledItem

@@ -63,7 +63,10 @@ def application_response(application: Application, code: int = status.HTTP_200_O
 
 
 def _at(request: Request) -> dt.datetime:
-    at: dt.datetime = validated(s.AtQuery, {k: v for k, v in request.query_params.items() if k == "at"}).get("at") or timezone.now()
+    at: dt.datetime = (
+        validated(s.AtQuery, {k: v for k, v in request.query_params.items() if k == "at"}).get("at")
+        or timezone.now()
+    )
     if not FIRST_INSTANT <= at <= LAST_INSTANT:
         raise exceptions.ValidationError({"at": ["Give an instant between 1990 and 2099."]})
     return at

@@ -68,7 +68,8 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=500)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
+    # The rendered JSON, as bytes: a body may echo characters PostgreSQL JSON cannot hold.
+    body = models.BinaryField(null=True, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

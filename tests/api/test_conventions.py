@@ -8,7 +8,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from licensing import webhooks
-from licensing.models import Application, ApiKey, WebhookDelivery, WebhookEndpoint
+from licensing.models import ApiKey, Application, WebhookDelivery, WebhookEndpoint
 from licensing.workflow import Status
 from tests.factories import application_in, complete_draft
 

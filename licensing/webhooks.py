@@ -102,7 +102,7 @@ def _application_data(event: Event) -> dict[str, Any]:
 
 
 def _event_types(event: Event) -> list[str]:
-    types = []
+    types: list[str] = []
     if event.from_status and event.to_status and event.from_status != event.to_status:
         types.append(EventType.STATUS_CHANGED)
     if event.verb in QUESTION_VERBS:

@@ -58,7 +58,7 @@ class Api(APIView):
         unknown = sorted(set(request.query_params) - self.allowed_query)
         if unknown:
             raise exceptions.ValidationError({key: ["Unknown query parameter."] for key in unknown})
-        blank = sorted(name for name, value in request.query_params.items() if not value.strip())
+        blank = sorted(k for k, v in request.query_params.items() if not str(v).strip())
         if blank:
             raise exceptions.ValidationError({key: ["Give a value."] for key in blank})
         if request.method == "POST":

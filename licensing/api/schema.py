@@ -18,7 +18,7 @@ class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.IntegerField()
     detail = serializers.CharField()
     instance = serializers.CharField(required=False)
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Field errors: {field path: [messages]}; '' is the whole body.",
@@ -60,7 +60,7 @@ class ProblemAutoSchema(AutoSchema):
         codes = ALWAYS if self.method == "GET" else (*ALWAYS, *WRITES)
         for code in codes:
             if str(code) not in responses:
-                responses[str(code)] = self._get_response_for_code(
+                responses[str(code)] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     ProblemSerializer, str(code), media_types=[PROBLEM_CONTENT_TYPE]
                 )
         return responses

@@ -159,7 +159,7 @@ class RequirementLineInput(Input):
 
 class RequirementInput(Input):
     export_date = serializers.DateField()
-    lines = RequirementLineInput(many=True, allow_empty=False, max_length=200)
+    lines = RequirementLineInput(many=True, allow_empty=False, max_length=200)  # type: ignore[call-arg]
 
 
 class ApiKeyInput(Input):
@@ -227,7 +227,7 @@ class ProvisionOut(serializers.Serializer):  # type: ignore[type-arg]
     measure = serializers.CharField()
     measure_title = serializers.CharField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField()
     scope = serializers.CharField()
     effective_from = serializers.DateTimeField()

@@ -96,7 +96,7 @@ class ControlListApi(ListApi):
     @extend_schema(parameters=[AT], summary="The control list at an instant")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         in_force = rules.provisions_in_force(_at(request), selectors.current_rules())
-        page = self.paginate_queryset(self.get_queryset())
+        page: list[Any] = self.paginate_queryset(self.get_queryset()) or []
         for item in page:
             item.provisions_in_force = [r.label for r in in_force if item.code in r.items]
             item.controlled = bool(item.provisions_in_force)
@@ -185,7 +185,7 @@ class DueDateApi(Api):
 # --- applications -------------------------------------------------------------------------
 
 
-class ApplicationFilter(filters.FilterSet):
+class ApplicationFilter(filters.FilterSet):  # type: ignore[misc]
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
@@ -576,11 +576,12 @@ class LicenceDetailApi(Api):
 
 def _visible_keys(request: Request) -> QuerySet[ApiKey]:
     """Organisation keys for the organisation's administrators; staff keys for their owner."""
-    admin_of = Membership.objects.filter(user=request.user, role=Membership.Role.ADMIN).values(
+    user: Any = request.user
+    admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
         "organisation_id"
     )
     keys = ApiKey.objects.filter(
-        Q(organisation_id__in=admin_of) | Q(organisation__isnull=True, user=request.user)
+        Q(organisation_id__in=admin_of) | Q(organisation__isnull=True, user=user)
     )
     key = api_key_of(request)
     if key is not None:
@@ -668,7 +669,7 @@ class WebhookDeliveryListApi(ListApi):
     serializer_class = s.WebhookDeliveryOut
 
     def get_queryset(self) -> QuerySet[WebhookDelivery]:
-        endpoint = get_child(_endpoints(self.request), self.kwargs["pk"])
+        endpoint: WebhookEndpoint = get_child(_endpoints(self.request), self.kwargs["pk"])
         return endpoint.deliveries.order_by("-created_at", "-pk")
 
     @extend_schema(summary="The delivery log of an endpoint")

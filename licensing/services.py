@@ -1116,7 +1116,12 @@ def _new_api_secret() -> tuple[str, str, str]:
 
 @transaction.atomic
 def create_api_key(
-    *, by: Any, name: str, scope: str, organisation: Organisation | None
+    *,
+    by: Any,
+    name: str,
+    scope: str,
+    organisation: Organisation | None,
+    known_key: str | None = None,
 ) -> tuple[ApiKey, str]:
     """An organisation administrator creates a key for the organisation, or a case officer or
     supervisor creates a staff key for themselves; the secret is returned once, never stored."""
@@ -1125,6 +1130,9 @@ def create_api_key(
     if organisation is None and not permissions.is_reviewer(by):
         raise NotPermitted("Only case officers and supervisors have staff API keys.")
     prefix, key, hashed = _new_api_secret()
+    if known_key is not None:  # the demo's published keys (seed_demo); never in production
+        prefix, key = known_key.split("_", 2)[1], known_key
+        hashed = hashlib.sha256(key.encode()).hexdigest()
     api_key = ApiKey(
         name=name.strip(),
         user=by,

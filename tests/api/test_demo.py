@@ -14,10 +14,10 @@ from tests.api.conftest import client_with
 def test_seed_demo_creates_working_demo_keys_once(db: Any) -> None:
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    (org_key, officer_key) = (key for *_, key in DEMO_API_KEYS)
+    (org_key, officer_key, _) = (key for *_, key in DEMO_API_KEYS)
     applications = client_with(org_key).get("/api/v1/applications/")
     queue = client_with(officer_key).get("/api/v1/queue/")
-    assert ApiKey.objects.count() == 2
+    assert ApiKey.objects.count() == 3
     assert applications.status_code == 200
     assert applications.json()["count"] == 6
     assert queue.status_code == 200

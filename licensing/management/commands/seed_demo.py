@@ -29,11 +29,13 @@ DEMO_ORGANISATION = {
     "country": "CN",
 }
 # Published demo API keys (make run prints them): the organisation's, acting as alice, and the
-# case officer's staff key. Only their hashes are stored, like any other key.
+# case officer's and the supervisor's staff keys (so the README's journey can be run). Only
+# their hashes are stored, like any other key.
 DEMO_API_KEYS = [
     # username, key name, scope, staff key, the key
     ("alice", "Demo ERP", "read_write", False, "ls_demoorg1_lodestone-demo-organisation-key"),
     ("olga", "Demo officer", "read_write", True, "ls_demooff1_lodestone-demo-officer-key"),
+    ("sam", "Demo supervisor", "read_write", True, "ls_demosup1_lodestone-demo-supervisor-key"),
 ]
 # A minimal well-formed PDF, so the demo documents pass the content-type check.
 DEMO_PDF = (

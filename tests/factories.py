@@ -11,7 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from licensing import permissions, services
-from licensing.models import Application, Document, Membership, Organisation, Party
+from licensing.models import (
+    Application,
+    Document,
+    IdempotencyRecord,
+    Membership,
+    Organisation,
+    Party,
+)
 from licensing.validators import uscc_check_character
 from licensing.workflow import Status
 
@@ -156,3 +163,17 @@ def api_key(user: User, *, scope: str = "read_write", staff: bool = False) -> st
         by=user, name=f"{user.username} key", scope=scope, organisation=organisation
     )
     return secret
+
+
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory[IdempotencyRecord]):
+    """A claimed Idempotency-Key; without a status code its request is still running."""
+
+    class Meta:
+        model = IdempotencyRecord
+
+    key = factory.Sequence(lambda n: f"key-{n}")
+    method = "POST"
+    path = "/api/v1/applications/"
+    fingerprint = ""
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=1))

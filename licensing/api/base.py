@@ -69,6 +69,14 @@ class Api(APIView):
             return exc.response
         return super().handle_exception(exc)
 
+    def raise_uncaught_exception(self, exc: Exception) -> None:
+        # A server error frees the key, so the client's retry runs the request again.
+        record = getattr(self, "idempotency_record", None)
+        if record is not None:
+            self.idempotency_record = None
+            record.delete()
+        super().raise_uncaught_exception(exc)
+
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:

@@ -2,7 +2,7 @@
 and loading objects through the user-scoped selectors (another organisation's id is a 404)."""
 
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -69,7 +69,7 @@ class Api(APIView):
             return exc.response
         return super().handle_exception(exc)
 
-    def raise_uncaught_exception(self, exc: Exception) -> None:
+    def raise_uncaught_exception(self, exc: Exception) -> NoReturn:
         # A server error frees the key, so the client's retry runs the request again.
         record = getattr(self, "idempotency_record", None)
         if record is not None:

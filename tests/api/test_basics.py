@@ -164,3 +164,18 @@ def test_docs_and_schema_are_served_by_the_app(as_applicant: APIClient) -> None:
     assert schema.status_code == 200
     assert "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_oversize_json_body_is_413_problem(as_applicant: APIClient) -> None:
+    body = b'{"destination_country": "' + b"x" * (6 * 1024 * 1024) + b'"}'
+    response = as_applicant.post("/api/v1/applications/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_form_body_is_415_problem(as_applicant: APIClient) -> None:
+    response = as_applicant.post(
+        "/api/v1/applications/", "a=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/problem+json"

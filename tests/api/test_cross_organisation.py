@@ -1,4 +1,5 @@
-"""Another organisation's ids are a 404 on every object endpoint, and nothing changes."""
+"""Another organisation's ids are a 404 on every object endpoint, and nothing changes; a read
+key gets 403 on every write, and no key a 401, on the same endpoints."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from licensing import services
 from licensing.models import ApiKey, Event, WebhookEndpoint
 from licensing.workflow import Status
 from tests.api.conftest import client_with
-from tests.factories import MembershipFactory, application_in, complete_draft, pdf
+from tests.factories import MembershipFactory, api_key, application_in, complete_draft, pdf
 
 END_USE = {"category": "research", "description": "x", "no_reexport_undertaking": True}
 ENDPOINTS = [
@@ -121,3 +122,26 @@ def test_key_of_a_member_of_two_organisations_sees_only_its_own(
     )
     response = client_with(secret).get(f"/api/v1/applications/{theirs['app']}/")
     assert response.status_code == 404
+
+
+WRITES = [e for e in ENDPOINTS if e[0] != "get"]
+
+
+@pytest.mark.parametrize(("method", "template", "body"), WRITES)
+def test_read_key_gets_403_on_every_write_and_nothing_changes(
+    theirs: dict[str, Any], applicant: User, method: str, template: str, body: Any
+) -> None:
+    read_only = client_with(api_key(applicant, scope="read"))
+    events_before = Event.objects.count()
+    response = call(read_only, method, template.format(**theirs), body)
+    assert response.status_code == 403
+    assert Event.objects.count() == events_before
+
+
+@pytest.mark.parametrize(("method", "template", "body"), ENDPOINTS)
+def test_no_key_gets_401_everywhere(
+    theirs: dict[str, Any], method: str, template: str, body: Any
+) -> None:
+    response = call(APIClient(), method, template.format(**theirs), body)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"

@@ -41,6 +41,10 @@ class Input(serializers.Serializer):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
+class EmptyInput(Input):
+    """An action that takes no arguments: any field is unknown."""
+
+
 class ApplicationCreateInput(Input):
     type = serializers.ChoiceField(choices=Application.Type.choices, default="single")
     intended_export_date = serializers.DateField(required=False, allow_null=True)

@@ -449,13 +449,9 @@ def _action(
     return ActionApi
 
 
-class EmptyInput(s.Input):
-    pass
-
-
 ApplicationSubmitApi = _action(
     "submit",
-    EmptyInput,
+    s.EmptyInput,
     "Submit a complete draft",
     lambda a, u, d: services.submit_application(a, by=u),
 )
@@ -479,13 +475,13 @@ ApplicationAnswerApi = _action(
 )
 ApplicationClaimApi = _action(
     "claim",
-    EmptyInput,
+    s.EmptyInput,
     "Reviewer: claim the case",
     lambda a, u, d: services.assign_officer(a, by=u, officer=u),
 )
 ApplicationAcceptApi = _action(
     "accept",
-    EmptyInput,
+    s.EmptyInput,
     "Reviewer: accept a submitted case",
     lambda a, u, d: services.accept_application(a, by=u),
 )

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from licensing import permissions, tasks, webhooks
+from licensing import permissions, services, tasks, webhooks
 from licensing.api.idempotency import fingerprint
 from licensing.models import ApiKey, Application, WebhookDelivery
 from licensing.workflow import Status
@@ -212,3 +212,23 @@ def test_removed_endpoint_is_gone(as_applicant: APIClient) -> None:
     deleted = as_applicant.delete(f"/api/v1/webhooks/{hook['id']}/")
     assert deleted.status_code == 204
     assert as_applicant.get(f"/api/v1/webhooks/{hook['id']}/").status_code == 404
+
+
+def test_delivery_is_written_with_the_event_and_sent_after_commit(
+    actors: dict[str, Any], as_applicant: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    as_applicant.post(
+        "/api/v1/webhooks/",
+        {"url": "http://127.0.0.1:9/", "events": ["application.status_changed"]},
+        format="json",
+    )
+    app = application_in(Status.DRAFT, **actors)
+    with (
+        patch.object(tasks.deliver_webhook, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.submit_application(app, by=actors["applicant"])
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event is not None
+    assert delivery.event.verb == "submit"
+    delay.assert_called_once_with(delivery.pk)

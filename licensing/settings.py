@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "licensing.api.schema.forbid_unknown_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "licensing.workflow.Status",
         "DocumentKindEnum": "licensing.models.applications.Document.Kind",

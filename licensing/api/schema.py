@@ -64,3 +64,11 @@ class ProblemAutoSchema(AutoSchema):
                     ProblemSerializer, str(code), media_types=[PROBLEM_CONTENT_TYPE]
                 )
         return responses
+
+
+def forbid_unknown_fields(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Request bodies refuse unknown fields (serializers.Input); say so in the schema."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

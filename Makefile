@@ -6,7 +6,8 @@ PY := $(BIN)/python
 MYPY_TARGETS := licensing/services.py licensing/workflow.py licensing/selectors.py \
 	licensing/permissions.py licensing/exceptions.py licensing/calendar.py licensing/clocks.py \
 	licensing/validators.py licensing/documents.py licensing/catalogue.py licensing/rules.py licensing/requirements.py licensing/screening.py \
-	licensing/jobs.py licensing/notifications.py licensing/tasks.py
+	licensing/jobs.py licensing/notifications.py licensing/tasks.py \
+	licensing/webhooks.py licensing/api/
 
 .PHONY: run test lint format bench clean
 

@@ -26,4 +26,6 @@ app.conf.beat_schedule = {
         "task": "licensing.tasks.recheck_provisional_due_dates",
         "schedule": crontab(minute="7"),
     },
+    # https://crontab.guru/#*_*_*_*_* — webhook deliveries due (new, or retrying after backoff).
+    "deliver-due-webhooks": {"task": "licensing.tasks.deliver_due_webhooks", "schedule": crontab()},
 }

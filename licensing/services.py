@@ -14,6 +14,8 @@ after commit. Nothing else assigns a status.
 """
 
 import datetime as dt
+import hashlib
+import secrets
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,12 +27,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from licensing import clocks, notifications, permissions, requirements, rules, screening, selectors
+from licensing import (
+    clocks,
+    notifications,
+    permissions,
+    requirements,
+    rules,
+    screening,
+    selectors,
+    webhooks,
+)
 from licensing.calendar import add_working_days
 from licensing.catalogue import regulatory_midnight
 from licensing.documents import validate_upload
-from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
+from licensing.exceptions import NotEligible, NotPermitted, StaleVersion, TransitionNotAllowed
 from licensing.models import (
+    ApiKey,
     Application,
     ApplicationLine,
     CalendarOverride,
@@ -43,12 +55,15 @@ from licensing.models import (
     InformationRequest,
     Licence,
     LicenceLine,
+    Membership,
     Organisation,
     Party,
     ReferenceCounter,
     RestrictedParty,
     RulesCheck,
     ScreeningFlag,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from licensing.validators import licence_check_character
 from licensing.workflow import OPEN, Action, Status, check_action
@@ -102,6 +117,7 @@ def record_event(
     )
     if application is not None and to_status:  # a status change: tell whoever must act
         notifications.notify_status_change(event)
+    webhooks.record_application_event(event)  # outbox rows in this transaction (REST API)
     return event
 
 
@@ -1299,3 +1315,136 @@ def expire_licence(licence: Licence) -> Licence:
         application=licence.application,
     )
     return licence
+
+
+# --- REST API: keys, webhook endpoints, referral -----------------------------------------
+
+
+def _is_org_admin(user: Any, organisation_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, organisation_id=organisation_id, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def _new_api_secret() -> tuple[str, str, str]:
+    """A fresh key as (prefix, full key shown once, SHA-256 of the full key)."""
+    prefix = secrets.token_hex(4)
+    key = f"ls_{prefix}_{secrets.token_urlsafe(32)}"
+    return prefix, key, hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_key(
+    *,
+    by: Any,
+    name: str,
+    scope: str,
+    organisation: Organisation | None,
+    known_key: str | None = None,
+) -> tuple[ApiKey, str]:
+    """An organisation administrator creates a key for the organisation, or a case officer or
+    supervisor creates a staff key for themselves; the secret is returned once, never stored."""
+    if organisation is not None and not _is_org_admin(by, organisation.pk):
+        raise NotPermitted("Only an administrator of the organisation can create its API keys.")
+    if organisation is None and not permissions.is_reviewer(by):
+        raise NotPermitted("Only case officers and supervisors have staff API keys.")
+    prefix, key, hashed = _new_api_secret()
+    if known_key is not None:  # the demo's published keys (seed_demo); never in production
+        prefix, key = known_key.split("_", 2)[1], known_key
+        hashed = hashlib.sha256(key.encode()).hexdigest()
+    api_key = ApiKey(
+        name=name.strip(),
+        user=by,
+        organisation=organisation,
+        scope=scope,
+        prefix=prefix,
+        hashed_secret=hashed,
+    )
+    api_key.full_clean()
+    api_key.save()
+    record_event(
+        None, "api_key_created", by=by, subject=api_key, payload={"name": name, "scope": scope}
+    )
+    return api_key, key
+
+
+@transaction.atomic
+def revoke_api_key(api_key: ApiKey, *, by: Any) -> ApiKey:
+    """An organisation administrator (or a staff key's owner) revokes a key; it fails at once."""
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if api_key.organisation_id is not None:
+        if not _is_org_admin(by, api_key.organisation_id):
+            raise NotPermitted("Only an administrator of the organisation can revoke its keys.")
+    elif api_key.user_id != by.pk:
+        raise NotPermitted("Only its owner can revoke a staff key.")
+    if api_key.revoked_at is not None:
+        return api_key
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+    record_event(None, "api_key_revoked", by=by, subject=api_key, payload={"name": api_key.name})
+    return api_key
+
+
+@transaction.atomic
+def create_webhook_endpoint(
+    organisation: Organisation, *, by: Any, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    """A member registers a URL for the events it picks; the target must be a public address."""
+    if not permissions.is_member(by, organisation.pk):
+        raise NotPermitted("You can only add webhooks for your own organisation.")
+    webhooks.check_target(url)
+    unknown = set(events) - set(WebhookEndpoint.EventType.values)
+    if not events or unknown:
+        raise ValidationError({"events": "Pick one or more of the documented event types."})
+    endpoint = WebhookEndpoint(
+        organisation=organisation,
+        url=url,
+        events=sorted(set(events)),
+        description=description,
+        secret=webhooks.new_secret(),
+        created_by=by,
+    )
+    endpoint.full_clean()
+    endpoint.save()
+    record_event(
+        None,
+        "webhook_endpoint_created",
+        by=by,
+        subject=endpoint,
+        payload={"url": url, "events": endpoint.events},
+    )
+    return endpoint
+
+
+@transaction.atomic
+def delete_webhook_endpoint(endpoint: WebhookEndpoint, *, by: Any) -> None:
+    """Stop sending to an endpoint; its delivery log is kept."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if not permissions.is_member(by, endpoint.organisation_id):
+        raise NotPermitted("You can only remove webhooks of your own organisation.")
+    endpoint.deleted_at = timezone.now()
+    endpoint.save(update_fields=["deleted_at"])
+    endpoint.deliveries.filter(status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED, last_error="Endpoint removed."
+    )
+    record_event(None, "webhook_endpoint_deleted", by=by, subject=endpoint)
+
+
+@transaction.atomic
+def refer_application(application: Application, *, by: Any, note: str) -> Application:
+    """Refer a case under review to the State Council (and the military commission): from then
+    on the decision has no time limit (DOMAIN.md §3), so the due date is cleared."""
+    application = _lock(application)
+    _require_reviewer(by)
+    if application.status != Status.UNDER_REVIEW:
+        raise TransitionNotAllowed(application.reference, application.status, "referred")
+    if not note.strip():
+        raise ValidationError({"note": "Say to whom and why the case is referred."})
+    if application.no_time_limit:
+        raise NotEligible("This case already has no time limit.")
+    application.no_time_limit = True
+    _recompute_decision_due(application)
+    _touch(application)
+    application.save(update_fields=["no_time_limit", "decision_due", "decision_due_provisional"])
+    record_event(application, "referred", by=by, reason=note.strip())
+    return application

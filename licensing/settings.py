@@ -199,14 +199,63 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "licensing.api.schema.ProblemAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "licensing.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["licensing.api.auth.ScopedAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["licensing.api.auth.PerKeyThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "licensing.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per minute for each API key (or browser session); shared by every web process
+# through the "api" cache (Redis when LODESTONE_API_CACHE_URL is set, else the database).
+API_THROTTLE_RATE = os.environ.get("LODESTONE_API_THROTTLE_RATE", "600/min")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["LODESTONE_API_CACHE_URL"],
+        }
+        if os.environ.get("LODESTONE_API_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lodestone_api_cache",
+        }
+    ),
+}
+# Webhook targets on private, loopback or link-local addresses are refused (SSRF) unless
+# this is on: development and tests only.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("LODESTONE_WEBHOOK_ALLOW_PRIVATE_TARGETS")
+WEBHOOK_TIMEOUT_SECONDS = 10
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lodestone API",
+    "DESCRIPTION": (
+        "Rare-earth export-licence applications for integrators. Authenticate with "
+        "`Authorization: Bearer <API key>`. Errors are RFC 9457 problem details."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "licensing.api.schema.forbid_unknown_fields",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "licensing.workflow.Status",
+        "DocumentKindEnum": "licensing.models.applications.Document.Kind",
+        "InformationRequestKindEnum": "licensing.models.applications.InformationRequest.Kind",
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

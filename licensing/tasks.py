@@ -7,8 +7,9 @@ done, does nothing more. Only transient database errors are retried, with backof
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from licensing import jobs, notifications, services
+from licensing import jobs, notifications, services, webhooks
 from licensing.models import Application, InformationRequest, Licence, RulesCheck
 
 TRANSIENT: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
@@ -87,11 +88,7 @@ def rescreen_application(application_id: int, check_id: int) -> None:
 def recheck_provisional_due_dates() -> None:
     """Hourly: due dates counted through an unpublished year, checked again (a holidays
     release or an override may have published it)."""
-    for pk in (
-        Application.objects.open()
-        .filter(decision_due_provisional=True)
-        .values_list("pk", flat=True)
-    ):
+    for pk in jobs.provisional_due_date_ids():
         recompute_clocks.delay(pk)
 
 
@@ -110,3 +107,22 @@ def send_due_emails() -> None:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_notification_email(notification_id: int) -> None:
     notifications.send_notification_email(notification_id)
+
+
+# --- webhooks (REST API) ----------------------------------------------------------------
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def deliver_webhook(delivery_id: int) -> bool:
+    """Send one webhook delivery if it is due; failures are rescheduled on the row itself."""
+    return webhooks.deliver(delivery_id)
+
+
+@shared_task
+def deliver_due_webhooks() -> int:
+    """Beat sweep: fan out one task per due delivery (new ones whose message was lost, and
+    retries whose backoff has passed)."""
+    ids = webhooks.due_delivery_ids(timezone.now())
+    for pk in ids:
+        deliver_webhook.delay(pk)
+    return len(ids)

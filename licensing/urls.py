@@ -14,5 +14,6 @@ urlpatterns = [
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("portal/", include("applicants.urls")),
     path("dashboard/", include("reviews.urls")),
+    path("api/", include("licensing.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from licensing import permissions, services
-from licensing.models import Application, Document, Membership, Organisation, Party
+from licensing.models import (
+    Application,
+    Document,
+    IdempotencyRecord,
+    Membership,
+    Organisation,
+    Party,
+)
 from licensing.validators import uscc_check_character
 from licensing.workflow import Status
 
@@ -147,3 +154,27 @@ def application_in(
     for step in steps:
         app = step(app)
     return app
+
+
+def api_key(user: User, *, scope: str = "read_write", staff: bool = False) -> str:
+    """A real API key for the user, made through the service: an organisation key for its
+    administrator, or (``staff``) a reviewer's own key. Returns the secret to send."""
+    organisation = None if staff else user.membership_set.get().organisation
+    _, secret = services.create_api_key(
+        by=user, name=f"{user.username} key", scope=scope, organisation=organisation
+    )
+    return secret
+
+
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory[IdempotencyRecord]):
+    """A claimed Idempotency-Key; without a status code its request is still running."""
+
+    class Meta:
+        model = IdempotencyRecord
+
+    key = factory.Sequence(lambda n: f"key-{n}")
+    method = "POST"
+    path = "/api/v1/applications/"
+    fingerprint = ""
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=1))

@@ -24,3 +24,5 @@ CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": int(os.environ.get("TEST_BROKER_VISIBILITY_TIMEOUT", "3600"))
 }
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+API_THROTTLE_RATE = "100000/min"

@@ -1,5 +1,6 @@
 """The core domain's tables. Status fields change only through licensing.services."""
 
+from licensing.models.api import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from licensing.models.applications import (
     Application,
     ApplicationLine,
@@ -24,6 +25,7 @@ from licensing.models.jobs import Notification, RulesCheck
 from licensing.models.organisations import CalendarOverride, Membership, Organisation
 
 __all__ = [
+    "ApiKey",
     "Application",
     "ApplicationLine",
     "CalendarOverride",
@@ -33,6 +35,7 @@ __all__ = [
     "Document",
     "EndUseDeclaration",
     "Event",
+    "IdempotencyRecord",
     "InformationRequest",
     "Licence",
     "LicenceLine",
@@ -47,4 +50,6 @@ __all__ = [
     "RulesCheck",
     "ScreeningFlag",
     "Suspension",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from licensing.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from licensing.management.commands.seed_demo import DEMO_API_KEYS, DEMO_PASSWORD, DEMO_USERS
 
 STOP_GRACE_SECONDS = 10
 
@@ -117,6 +117,13 @@ class Command(BaseCommand):
             *(
                 f"  {username:<6} {full_name:<12} {role}"
                 for username, full_name, role in DEMO_USERS
+            ),
+            "",
+            f"Demo API keys (REST API at http://{shown_host}:{port}/api/v1/, docs at /api/docs/;"
+            " send 'Authorization: Bearer <key>'):",
+            *(
+                f"  {key}   {name} (acts as {username})"
+                for username, name, _scope, _staff, key in DEMO_API_KEYS
             ),
             "",
         ]

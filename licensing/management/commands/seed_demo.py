@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing import permissions, services
-from licensing.models import Application, Document, Membership, Organisation, Party
+from licensing.models import ApiKey, Application, Document, Membership, Organisation, Party
 
 DEMO_PASSWORD = "lodestone-demo"  # noqa: S105 - printed for everyone by make run
 DEMO_USERS = [
@@ -28,6 +28,15 @@ DEMO_ORGANISATION = {
     "address": "8 Rare Earth Avenue, Baotou, Inner Mongolia",
     "country": "CN",
 }
+# Published demo API keys (make run prints them): the organisation's, acting as alice, and the
+# case officer's and the supervisor's staff keys (so the README's journey can be run). Only
+# their hashes are stored, like any other key.
+DEMO_API_KEYS = [
+    # username, key name, scope, staff key, the key
+    ("alice", "Demo ERP", "read_write", False, "ls_demoorg1_lodestone-demo-organisation-key"),
+    ("olga", "Demo officer", "read_write", True, "ls_demooff1_lodestone-demo-officer-key"),
+    ("sam", "Demo supervisor", "read_write", True, "ls_demosup1_lodestone-demo-supervisor-key"),
+]
 # A minimal well-formed PDF, so the demo documents pass the content-type check.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -53,11 +62,23 @@ class Command(BaseCommand):
                 services.save_reference_data(
                     Membership(user=users[name], organisation=organisation, role=role), by=None
                 )
+        self._api_keys(organisation, users)
         if organisation.applications.exists():
             self.stdout.write("Demo data already present: nothing to do.")
             return
         self._applications(organisation, users)
         self.stdout.write(self.style.SUCCESS("Demo data created."))
+
+    def _api_keys(self, organisation: Organisation, users: dict[str, User]) -> None:
+        for username, name, scope, staff, key in DEMO_API_KEYS:
+            if not ApiKey.objects.filter(prefix=key.split("_", 2)[1]).exists():
+                services.create_api_key(
+                    by=users[username],
+                    name=name,
+                    scope=scope,
+                    organisation=None if staff else organisation,
+                    known_key=key,
+                )
 
     def _user(self, username: str, full_name: str, role: str) -> User:
         user = User.objects.filter(username=username).first()

@@ -1,0 +1,169 @@
+"""What every API view shares: query-parameter checks, idempotent POSTs, ETags, pagination,
+and loading objects through the user-scoped selectors (another organisation's id is a 404)."""
+
+import re
+from typing import Any, NoReturn
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import exceptions, generics
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from licensing import selectors
+from licensing.api import idempotency
+from licensing.api.auth import api_key_of
+from licensing.api.errors import PreconditionFailed
+from licensing.models import Application, Organisation
+
+PAGE_NUMBER = re.compile(r"[0-9]{1,7}")
+# Ids above PostgreSQL's bigint would fail in the database; no such object exists.
+MAX_ID = 2**63 - 1
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        errors = {
+            name: ["Give a whole number of 1 or more."]
+            for name in (self.page_query_param, self.page_size_query_param)
+            if name in request.query_params
+            and not (
+                PAGE_NUMBER.fullmatch(request.query_params[name])
+                and int(request.query_params[name]) >= 1
+            )
+        }
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class Api(APIView):
+    """Base view. Unknown query parameters are a 400 (a typo must not silently return the
+    unfiltered list); a POST with an Idempotency-Key is run at most once."""
+
+    allowed_query: frozenset[str] = frozenset()
+    read_only_post = False
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.idempotency_record = None
+        super().initial(request, *args, **kwargs)
+        if not hasattr(self, (request.method or "").lower()):
+            return  # DRF answers 405 Method Not Allowed
+        unknown = sorted(set(request.query_params) - self.allowed_query)
+        if unknown:
+            raise exceptions.ValidationError({key: ["Unknown query parameter."] for key in unknown})
+        blank = sorted(k for k, v in request.query_params.items() if not str(v).strip())
+        if blank:
+            raise exceptions.ValidationError({key: ["Give a value."] for key in blank})
+        if request.method == "POST":
+            self.idempotency_record = idempotency.begin(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def raise_uncaught_exception(self, exc: Exception) -> NoReturn:
+        # A server error frees the key, so the client's retry runs the request again.
+        record = getattr(self, "idempotency_record", None)
+        if record is not None:
+            self.idempotency_record = None
+            record.delete()
+        super().raise_uncaught_exception(exc)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record = getattr(self, "idempotency_record", None)
+        if record is not None:
+            self.idempotency_record = None
+            idempotency.finish(record, response)
+        return response
+
+
+class ListApi(Api, generics.ListAPIView):  # type: ignore[type-arg]
+    pagination_class = Pages
+    allowed_query = frozenset({"page", "page_size"})
+
+
+def check_id(pk: int) -> int:
+    if not 0 < pk <= MAX_ID:
+        raise exceptions.NotFound("Not found.")
+    return pk
+
+
+def applications(request: Request) -> QuerySet[Application]:
+    """The user-scoped selector, narrowed to the key's organisation for an organisation key
+    (its user may belong to other organisations too)."""
+    qs = selectors.applications_for(request.user)
+    key = api_key_of(request)
+    if key is not None and key.organisation_id is not None:
+        qs = qs.filter(organisation_id=key.organisation_id)
+    return qs
+
+
+def get_application(request: Request, pk: int) -> Application:
+    application = selectors.get_application_for(request.user, check_id(pk))
+    key = api_key_of(request)
+    if key is not None and key.organisation_id not in (None, application.organisation_id):
+        raise exceptions.NotFound("Not found.")
+    return application
+
+
+def get_child(qs: QuerySet[Any], pk: int) -> Any:
+    return get_object_or_404(qs, pk=check_id(pk))
+
+
+def acting_organisation(request: Request, requested: int | None = None) -> Organisation:
+    """The organisation the caller acts for: the key's, or the session user's only one."""
+    key = api_key_of(request)
+    if key is not None:
+        if key.organisation is None:
+            raise exceptions.PermissionDenied("A staff key does not act for an organisation.")
+        return key.organisation
+    organisations = selectors.organisations_for(request.user)
+    if requested is not None:
+        return get_object_or_404(organisations, pk=check_id(requested))
+    found = list(organisations[:2])
+    if not found:
+        raise exceptions.PermissionDenied("You do not act for an applicant organisation.")
+    if len(found) > 1:
+        raise exceptions.ValidationError(
+            {"organisation": ["You belong to several organisations: say which."]}
+        )
+    return found[0]
+
+
+def etag(application: Application) -> str:
+    return f'"{application.version}"'
+
+
+def if_match_version(request: Request) -> int | None:
+    """The version named by If-Match; None when absent or '*'; -1 when unreadable (so it
+    never matches)."""
+    value = request.headers.get("If-Match")
+    if value is None or value.strip() == "*":
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', value)
+    return int(match.group(1)) if match else -1
+
+
+def check_if_match(request: Request, application: Application) -> None:
+    expected = if_match_version(request)
+    if expected is not None and expected != application.version:
+        raise PreconditionFailed(
+            f"Application {application.reference} is at version {application.version}; "
+            f"you sent If-Match for version {expected}. Fetch it again."
+        )
+
+
+def with_etag(response: Response, application: Application) -> Response:
+    response["ETag"] = etag(application)
+    return response

@@ -1,0 +1,53 @@
+"""Idempotency under concurrency and failure: one application per key, and a server error
+frees the key for a retry."""
+
+import threading
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from licensing import services
+from licensing.models import Application
+from tests.api.conftest import client_with
+from tests.factories import MembershipFactory, api_key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicates_create_once(reference_data: Any) -> None:
+    key = api_key(MembershipFactory().user)
+    start = threading.Barrier(2)
+    codes: list[int] = []
+
+    def post() -> None:
+        client: APIClient = client_with(key)
+        start.wait()
+        response = client.post(
+            "/api/v1/applications/",
+            {"destination_country": "DE"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="same",
+        )
+        codes.append(response.status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Application.objects.count() == 1
+    assert sorted(codes) in ([201, 201], [201, 409])
+
+
+def test_server_error_frees_the_idempotency_key(applicant: Any, organisation: Any) -> None:
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(applicant)}")
+    with patch.object(services, "create_draft", side_effect=RuntimeError("bug")):
+        failed = client.post("/api/v1/applications/", {}, format="json", HTTP_IDEMPOTENCY_KEY="r")
+    retried = client.post("/api/v1/applications/", {}, format="json", HTTP_IDEMPOTENCY_KEY="r")
+    assert failed.status_code == 500
+    assert retried.status_code == 201
+    assert organisation.applications.count() == 1

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from licensing import notifications, rules, selectors, services, tasks
+from licensing import notifications, rules, selectors, services, tasks, webhooks
 from licensing.calendar import add_working_days, working_days_between
 from licensing.exceptions import TransitionNotAllowed
 from licensing.models import (
@@ -331,6 +331,16 @@ def check_rules() -> RulesCheck | None:
                     "licences": [entry["licence"] for entry in check.affected_licences],
                 },
             )
+            if previous is not None:  # the first check is a baseline, not a change
+                webhooks.record_measures_changed(
+                    {
+                        "at": now.isoformat(),
+                        "rules_version": version,
+                        "starts": check.started,
+                        "stops": check.stopped,
+                        "definitions_changed": check.definitions_changed,
+                    }
+                )
             if check.affected_licences:
                 notifications.notify(
                     notifications.supervisors(),

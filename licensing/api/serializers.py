@@ -72,6 +72,14 @@ class LineInput(Input):
     description = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default=""
     )
+    # Goods made abroad with Chinese-origin listed content (No. 61 I(1), de minimis 0.1 %).
+    foreign_made = serializers.BooleanField(default=False)
+    chinese_content_value = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    product_value = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, default=None
+    )
 
 
 class PartyInput(Input):
@@ -281,6 +289,11 @@ class LineOut(serializers.ModelSerializer):  # type: ignore[type-arg]
             "unit",
             "unit_value",
             "currency",
+            "foreign_made",
+            "chinese_content_value",
+            "product_value",
+            "licence_required",
+            "provisions",
         ]
 
 

@@ -232,3 +232,23 @@ def test_delivery_is_written_with_the_event_and_sent_after_commit(
     assert delivery.event is not None
     assert delivery.event.verb == "submit"
     delay.assert_called_once_with(delivery.pk)
+
+
+def test_a_foreign_made_line_is_judged_under_the_december_rule(
+    actors: dict[str, Any], as_applicant: APIClient
+) -> None:
+    draft = services.create_draft(actors["organisation"], by=actors["applicant"])
+    line = {"item_code": "1C904.a.4", "quantity": "5", "unit_value": "200", "foreign_made": True}
+
+    missing = as_applicant.post(f"/api/v1/applications/{draft.pk}/lines/", line, format="json")
+    added = as_applicant.post(
+        f"/api/v1/applications/{draft.pk}/lines/",
+        line | {"chinese_content_value": "5", "product_value": "1000"},
+        format="json",
+    )
+
+    assert missing.status_code == 400
+    assert "product_value" in str(missing.json()["errors"])
+    assert added.status_code == 201
+    assert added.json()["licence_required"] is True  # 0.5 % ≥ 0.1 %, rule in force since 10 Nov
+    assert added.json()["provisions"] == ["MOFCOM-2025-61 I(1)"]

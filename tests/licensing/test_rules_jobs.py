@@ -16,6 +16,7 @@ from licensing.models import (
     Provision,
     RulesCheck,
     Suspension,
+    WebhookDelivery,
 )
 from licensing.workflow import Status
 from tests.factories import MembershipFactory, application_in, complete_draft
@@ -144,8 +145,15 @@ def test_end_of_suspension_rescreens_affected_cases_and_lists_licences(
     assert cases["affected"].lines.get().licence_required is False
     assert cases["later"].lines.get().licence_required is True  # judged at its export date
     licence_before = licence_state(cases["issued"])
+    endpoint = services.create_webhook_endpoint(
+        actors["organisation"],
+        by=actors["applicant"],
+        url="http://127.0.0.1:9/hooks",
+        events=["measures.changed"],
+    )
     with time_machine.travel(SUSPENSION_END - SECOND, tick=False):
         run_rules_check()
+    assert not WebhookDelivery.objects.exists()  # the first check is a baseline
 
     with time_machine.travel(SUSPENSION_END + 30 * SECOND, tick=False):
         check = run_rules_check()
@@ -160,6 +168,9 @@ def test_end_of_suspension_rescreens_affected_cases_and_lists_licences(
     assert [entry["licence"] for entry in check.affected_licences] == [
         Licence.objects.get(application=cases["issued"]).number
     ]
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.event_type == "measures.changed"
+    assert "MOFCOM-GAC-2025-57 main" in delivery.payload["data"]["starts"]
     listed = Notification.objects.get(topic=f"rules-licences:{check.pk}")
     assert listed.recipient == actors["supervisor"]
     assert "now controlled: 1C913.b" in listed.body

@@ -297,20 +297,26 @@ def check_rules() -> RulesCheck | None:
     snapshot = selectors.current_rules()
     version = rules.rules_version(snapshot)
     in_force = sorted(r.label for r in rules.provisions_in_force(now, snapshot))
-    key = hashlib.sha256(f"{version}|{','.join(in_force)}".encode()).hexdigest()[:32]
-    if RulesCheck.objects.filter(key=key).exists():
+    previous = latest_rules_check()
+    if previous is not None and (previous.rules_version, previous.in_force) == (version, in_force):
         return None
-    previous = RulesCheck.objects.order_by("-checked_at", "-pk").first()
+    # The key names the change from the previous check, so a return to an earlier state is a
+    # new change, while two ticks (or two beat processes) seeing the same change collide.
+    key = hashlib.sha256(
+        f"{previous.pk if previous else 0}|{version}|{','.join(in_force)}".encode()
+    ).hexdigest()[:32]
     try:
         with transaction.atomic():
             check = RulesCheck.objects.create(
                 key=key,
                 rules_version=version,
                 in_force=in_force,
-                started=sorted(set(in_force) - set(previous.in_force if previous else [])),
-                stopped=sorted(set(previous.in_force if previous else []) - set(in_force)),
+                # The first check is a baseline: nothing "started", it was already so.
+                started=sorted(set(in_force) - set(previous.in_force)) if previous else [],
+                stopped=sorted(set(previous.in_force) - set(in_force)) if previous else [],
                 definitions_changed=previous is not None and previous.rules_version != version,
                 checked_at=now,
+                fanned_out_at=now,
                 affected_licences=_licences_changed(
                     previous.checked_at if previous else None, now, snapshot
                 ),
@@ -373,5 +379,24 @@ def pending_rescreens(check: RulesCheck) -> list[int]:
     )
 
 
+# A check's re-screening is fanned out again if still unfinished this long after the last time.
+REFAN_AFTER = dt.timedelta(minutes=5)
+
+
+def unfinished_rescreens() -> dict[int, list[int]]:
+    """Re-screening lost on the way (a lost wake-up, a killed worker): for every unfinished
+    rules check, the cases still to do, once per REFAN_AFTER. Finished checks are closed."""
+    now = timezone.now()
+    todo: dict[int, list[int]] = {}
+    for check in RulesCheck.objects.filter(completed_at__isnull=True).order_by("pk"):
+        pending = pending_rescreens(check)
+        if not pending:
+            RulesCheck.objects.filter(pk=check.pk).update(completed_at=now)
+        elif check.fanned_out_at is None or check.fanned_out_at <= now - REFAN_AFTER:
+            RulesCheck.objects.filter(pk=check.pk).update(fanned_out_at=now)
+            todo[check.pk] = pending
+    return todo
+
+
 def latest_rules_check() -> RulesCheck | None:
-    return RulesCheck.objects.order_by("-checked_at", "-pk").first()
+    return RulesCheck.objects.order_by("-pk").first()

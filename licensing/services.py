@@ -244,6 +244,8 @@ def update_draft(
     application.full_clean(exclude=["created_by"])
     application.version += 1
     application.save(update_fields=[*changes, "version", "updated_at"])
+    if "intended_export_date" in changes:  # the lines are judged at the export date
+        _assess_lines(application, selectors.current_rules())
     record_event(
         application,
         "draft_updated",

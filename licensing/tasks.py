@@ -66,9 +66,11 @@ def expire_licence(licence_id: int) -> None:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def check_rules() -> None:
     """Every minute: has the set of provisions in force changed? Then re-screen; and finish
-    re-screening for the latest change if a wake-up was lost."""
-    if jobs.check_rules() is None and (check := jobs.latest_rules_check()) is not None:
-        rescreen_pending.delay(check.pk)
+    any re-screening whose wake-ups were lost."""
+    jobs.check_rules()  # a new check fans out its own re-screening after commit
+    for check_id, pending in jobs.unfinished_rescreens().items():
+        for pk in pending:
+            rescreen_application.delay(pk, check_id)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

@@ -23,9 +23,9 @@ def run_due_work() -> jobs.DueWork:
 
 
 def run_rules_check() -> RulesCheck | None:
+    """A tick of check_rules, and the re-screening its new check fans out after commit."""
     check = jobs.check_rules()
-    latest = jobs.latest_rules_check()
-    if latest is not None:
-        for pk in jobs.pending_rescreens(latest):
-            tasks.rescreen_application(pk, latest.pk)
+    if check is not None:
+        for pk in jobs.pending_rescreens(check):
+            tasks.rescreen_application(pk, check.pk)
     return check

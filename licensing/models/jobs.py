@@ -91,6 +91,8 @@ class RulesCheck(models.Model):
     stopped = models.JSONField(default=list)
     definitions_changed = models.BooleanField(default=False)
     checked_at = models.DateTimeField()
+    fanned_out_at = models.DateTimeField(null=True, blank=True)  # re-screening last enqueued
+    completed_at = models.DateTimeField(null=True, blank=True)  # every case re-screened
     applications = models.PositiveIntegerField(default=0)
     affected_licences = models.JSONField(default=list, blank=True)
 
@@ -107,4 +109,4 @@ class RulesCheck(models.Model):
         parts += [f"no longer apply: {', '.join(self.stopped)}"] if self.stopped else []
         if self.definitions_changed and not parts:
             parts.append("the dates or items of a measure were edited")
-        return "; ".join(parts) or "no change"
+        return "; ".join(parts) or "the rules in force were checked for the first time"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from licensing import services
+from licensing import jobs, services, tasks
 from licensing.models import (
     Application,
     Event,
@@ -188,21 +188,61 @@ def test_catches_up_when_the_instant_passed_while_nothing_ran(
     assert notified(before_suspension_end["unaffected"]) == []
 
 
-def test_a_lost_wake_up_is_recovered_by_the_next_tick(
+def test_lost_wake_ups_are_recovered_by_a_later_tick(
     before_suspension_end: dict[str, Any], actors: Any
 ) -> None:
-    from licensing import jobs, tasks
-
+    affected = before_suspension_end["affected"]
     with time_machine.travel(SUSPENSION_END + 30 * SECOND, tick=False):
-        check = jobs.check_rules()  # the fan-out message is lost: nothing re-screened yet
-        assert check is not None
-        pending = jobs.pending_rescreens(check)
-        assert before_suspension_end["affected"].pk in pending
-        for pk in pending:  # the next tick finds the same work still pending
+        check = jobs.check_rules()  # its fan-out message is lost: nothing re-screened
+    assert check is not None
+    with time_machine.travel(SUSPENSION_END + 2 * 60 * SECOND, tick=False):
+        assert jobs.unfinished_rescreens() == {}  # just fanned out: give the workers time
+    with time_machine.travel(SUSPENSION_END + 6 * 60 * SECOND, tick=False):
+        todo = jobs.unfinished_rescreens()
+        assert affected.pk in todo[check.pk]
+        for pk in todo[check.pk]:
             tasks.rescreen_application(pk, check.pk)
             tasks.rescreen_application(pk, check.pk)  # and a duplicate delivery
-        assert jobs.pending_rescreens(check) == []
-    assert notified(before_suspension_end["affected"]) == [actors["applicant"].username]
+    with time_machine.travel(SUSPENSION_END + 12 * 60 * SECOND, tick=False):
+        assert jobs.unfinished_rescreens() == {}
+    check.refresh_from_db()
+    assert check.completed_at is not None
+    assert notified(affected) == [actors["applicant"].username]
+
+
+def test_a_return_to_an_earlier_state_is_a_change_too(
+    before_suspension_end: dict[str, Any], actors: Any
+) -> None:
+    affected = before_suspension_end["affected"]
+    no_57 = Provision.objects.get(measure__code="MOFCOM-GAC-2025-57", code="main")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=UTC), tick=False):
+        run_rules_check()
+        # Suspended again for the first half of December 2026 only.
+        services.save_reference_data(
+            Suspension(
+                provision=no_57,
+                starts_at=dt.datetime(2026, 11, 30, 16, tzinfo=UTC),
+                ends_at=dt.datetime(2026, 12, 15, 16, tzinfo=UTC),
+                by_measure=no_57.suspensions.first().by_measure,
+                verification="unverified",
+            ),
+            by=actors["supervisor"],
+        )
+        run_rules_check()  # the edit: nothing in force changes yet
+    with time_machine.travel(dt.datetime(2026, 12, 1, 2, tzinfo=UTC), tick=False):
+        suspended = run_rules_check()
+    with time_machine.travel(dt.datetime(2026, 12, 16, 2, tzinfo=UTC), tick=False):
+        restored = run_rules_check()
+
+    assert suspended is not None and suspended.stopped == ["MOFCOM-GAC-2025-57 main"]
+    assert restored is not None and restored.started == ["MOFCOM-GAC-2025-57 main"]
+    assert affected.lines.get().licence_required is True
+    bodies = Notification.objects.filter(application=affected, topic__startswith="rules:")
+    assert [("no longer" in n.body, "now needs" in n.body) for n in bodies.order_by("pk")] == [
+        (False, True),  # the end of No. 70 was not seen yet: the first check finds it
+        (True, False),
+        (False, True),
+    ]
 
 
 def test_an_administrators_edit_rescreens_every_open_case_within_a_tick(
@@ -234,3 +274,15 @@ def test_an_administrators_edit_rescreens_every_open_case_within_a_tick(
     later = Notification.objects.get(application=cases["later"], topic__startswith="rules:")
     assert "1C913.b: no longer needs a licence (MOFCOM-GAC-2025-57 main" in later.body
     assert notified(cases["unaffected"]) == []
+
+
+def test_moving_the_export_date_judges_the_lines_again(
+    before_suspension_end: dict[str, Any], actors: Any
+) -> None:
+    draft = before_suspension_end["affected"]  # exporting 5 Nov 2026, during the suspension
+    with time_machine.travel(dt.datetime(2026, 10, 13, 2, tzinfo=UTC), tick=False):
+        services.update_draft(
+            draft, by=actors["applicant"], intended_export_date=dt.date(2027, 1, 5)
+        )
+    line = draft.lines.get()
+    assert (line.licence_required, line.provisions) == (True, ["MOFCOM-GAC-2025-57 main"])

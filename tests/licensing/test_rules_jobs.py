@@ -234,8 +234,10 @@ def test_a_return_to_an_earlier_state_is_a_change_too(
     with time_machine.travel(dt.datetime(2026, 12, 16, 2, tzinfo=UTC), tick=False):
         restored = run_rules_check()
 
-    assert suspended is not None and suspended.stopped == ["MOFCOM-GAC-2025-57 main"]
-    assert restored is not None and restored.started == ["MOFCOM-GAC-2025-57 main"]
+    assert suspended is not None
+    assert suspended.stopped == ["MOFCOM-GAC-2025-57 main"]
+    assert restored is not None
+    assert restored.started == ["MOFCOM-GAC-2025-57 main"]
     assert affected.lines.get().licence_required is True
     bodies = Notification.objects.filter(application=affected, topic__startswith="rules:")
     assert [("no longer" in n.body, "now needs" in n.body) for n in bodies.order_by("pk")] == [

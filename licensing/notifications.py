@@ -3,9 +3,9 @@
 A notification is written in the transaction of the change it reports (so it is never lost
 and never sent for a change that rolled back); the e-mail goes out after commit. A send is
 retried with backoff from the row's own due time, so a lost broker message costs one tick.
-Exactly once: the unique key stops duplicates at creation, and the row lock taken while
-sending stops two workers sending the same row. (A crash between the SMTP server's reply and
-the commit would send it again: SMTP offers nothing stronger.)
+Exactly once: the unique key stops duplicates at creation, and a claim on the row stops two
+workers sending it at once. (A crash between the mail server's reply and recording it would
+send it again once the claim expires: SMTP offers nothing stronger.)
 """
 
 import datetime as dt
@@ -13,10 +13,10 @@ import smtplib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from licensing import permissions, tasks
@@ -127,50 +127,40 @@ def _retry_delay(attempts: int) -> dt.timedelta | None:
 
 
 def send_notification_email(notification_id: int) -> bool:
-    """Send one pending notification by e-mail; True when this call sent it.
+    """Send one due notification by e-mail; True when this call sent it.
 
-    Does nothing when the row is already sent, given up, or being sent by another worker.
+    The row is claimed first (a conditional update: one worker wins), then the mail is sent
+    outside any transaction, so a slow mail server holds no lock; the result is recorded
+    after. A worker killed mid-send leaves the claim to expire, and the sweep sends it again.
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("recipient")
-            .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
-            .first()
-        )
-        if notification is None:
-            return False
-        notification.email_attempts += 1
-        try:
-            send_mail(
-                notification.subject,
-                notification.body,
-                None,
-                [notification.recipient.email],
-            )
-        except (smtplib.SMTPException, OSError) as error:  # the mail server, not our code
-            delay = _retry_delay(notification.email_attempts)
-            notification.email_error = f"{type(error).__name__}: {error}"
-            if delay is None:
-                notification.email_status = Notification.EmailStatus.FAILED
-            else:
-                notification.email_next_attempt_at = timezone.now() + delay
-            notification.save(
-                update_fields=[
-                    "email_attempts",
-                    "email_error",
-                    "email_status",
-                    "email_next_attempt_at",
-                ]
-            )
-            return False
-        notification.email_status = Notification.EmailStatus.SENT
-        notification.email_sent_at = timezone.now()
-        notification.email_error = ""
-        notification.save(
-            update_fields=["email_attempts", "email_status", "email_sent_at", "email_error"]
-        )
-        return True
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id,
+        email_status=Notification.EmailStatus.PENDING,
+        email_next_attempt_at__lte=now,
+    ).update(
+        email_next_attempt_at=now + dt.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS),
+        email_attempts=F("email_attempts") + 1,
+    )
+    if not claimed:  # sent already, given up, not due, or another worker has it
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        send_mail(notification.subject, notification.body, None, [notification.recipient.email])
+    except (smtplib.SMTPException, OSError) as error:  # the mail server, not our code
+        delay = _retry_delay(notification.email_attempts)
+        notification.email_error = f"{type(error).__name__}: {error}"
+        if delay is None:
+            notification.email_status = Notification.EmailStatus.FAILED
+        else:
+            notification.email_next_attempt_at = timezone.now() + delay
+        notification.save(update_fields=["email_error", "email_status", "email_next_attempt_at"])
+        return False
+    notification.email_status = Notification.EmailStatus.SENT
+    notification.email_sent_at = timezone.now()
+    notification.email_error = ""
+    notification.save(update_fields=["email_status", "email_sent_at", "email_error"])
+    return True
 
 
 def mark_read(user: Any, *, notification_ids: Iterable[int] | None = None) -> int:

@@ -165,6 +165,10 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "lodestone@localhost")
+# A hung mail server must not hang a worker: give up on one attempt after this many seconds
+# (it is retried); a send claims its outbox row for longer than that.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+EMAIL_CLAIM_SECONDS = int(os.environ.get("LODESTONE_EMAIL_CLAIM_SECONDS", "120"))
 
 # Working days an applicant has to answer a deficiency notice or information request before
 # the case lapses (a reminder goes out ANSWER_REMINDER_WORKING_DAYS before the end).

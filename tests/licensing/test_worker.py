@@ -147,6 +147,7 @@ def test_worker_killed_mid_task_the_next_worker_sends_once(
         {
             "TEST_EMAIL_BACKEND": "tests.blocking_email.BlockingBackend",
             "BLOCKING_EMAIL_MARKER": str(marker),
+            "LODESTONE_EMAIL_CLAIM_SECONDS": "2",
         },
     )
     try:
@@ -155,7 +156,8 @@ def test_worker_killed_mid_task_the_next_worker_sends_once(
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
     notification.refresh_from_db()
-    assert notification.email_status == Notification.EmailStatus.PENDING  # rolled back
+    assert notification.email_status == Notification.EmailStatus.PENDING  # never recorded
+    time.sleep(2)  # the dead worker's claim on the row expires
 
     second = start_worker_process(
         "second",
@@ -178,5 +180,5 @@ def test_worker_killed_mid_task_the_next_worker_sends_once(
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=30)
-    assert notification.email_attempts == 1
+    assert notification.email_attempts == 2  # the killed attempt, and the one that sent
     assert len(list(outbox.iterdir())) == 1

@@ -98,15 +98,17 @@ def due_work() -> DueWork:
         application__status__in=AWAITING_ANSWER,
     )
     reminder_horizon = add_working_days(today, settings.ANSWER_REMINDER_WORKING_DAYS, overrides)
-    work.answer_reminders = _without_topics(
-        {
-            pk: f"answer-reminder:{pk}:{due}"
-            for pk, due in waiting.filter(
-                answer_due__gte=today, answer_due__lte=reminder_horizon
-            ).values_list("pk", "answer_due")
-        }
-    )
-    work.lapses = list(waiting.filter(answer_due__lt=today).values_list("pk", flat=True))
+    # Overdue ones too: whatever happened (an outage, a short window), a reminder comes first.
+    reminders = {
+        pk: answer_reminder_topic(pk, due)
+        for pk, due in waiting.filter(answer_due__lte=reminder_horizon).values_list(
+            "pk", "answer_due"
+        )
+        if due is not None
+    }
+    work.answer_reminders = _without_topics(reminders)
+    overdue = set(waiting.filter(answer_due__lt=today).values_list("pk", flat=True))
+    work.lapses = sorted(overdue - set(work.answer_reminders))
     work.expiries = list(
         Licence.objects.filter(status=Licence.Status.ACTIVE, valid_until__lt=today).values_list(
             "pk", flat=True
@@ -204,37 +206,31 @@ def remind_answer_due(request: InformationRequest) -> int:
     application, due = request.application, request.answer_due
     if request.answered_at or due is None or application.status not in AWAITING_ANSWER:
         return 0
+    if _today() > due:  # the reminder day was missed (an outage): say so plainly
+        warning = f"The answer was due by {due:%Y-%m-%d}: without it now, the application lapses."
+    else:
+        warning = f"Without an answer by {due:%Y-%m-%d} the application lapses."
     return notifications.notify(
         notifications.organisation_members(application),
-        topic=f"answer-reminder:{request.pk}:{due}",
+        topic=answer_reminder_topic(request.pk, due),
         subject=f"{application.reference}: answer by {due:%Y-%m-%d}",
         body=(
             f"The {request.get_kind_display().lower()} on {application.reference} is still "
-            f"unanswered. Without an answer by {due:%Y-%m-%d} the application lapses."
+            f"unanswered. {warning}"
         ),
         application=application,
     )
 
 
+def answer_reminder_topic(request_id: int, due: dt.date) -> str:
+    return f"answer-reminder:{request_id}:{due}"
+
+
 def lapse_unanswered(request: InformationRequest) -> Application | None:
-    """No answer by the due date: the application lapses (once; an answer that arrived in
-    the meantime wins: the locked transition then refuses)."""
-    request = InformationRequest.objects.select_related("application").get(pk=request.pk)
-    application = request.application
-    if (
-        request.answered_at
-        or request.answer_due is None
-        or _today() <= request.answer_due
-        or application.status not in AWAITING_ANSWER
-    ):
-        return None
+    """No answer by the due date, and the applicant was reminded: the case lapses."""
     with suppress(TransitionNotAllowed):
-        return services.lapse_application(
-            application,
-            reason=(
-                f"The {request.get_kind_display().lower()} of {request.asked_at:%Y-%m-%d} was "
-                f"not answered by {request.answer_due:%Y-%m-%d}."
-            ),
+        return services.lapse_unanswered_request(
+            request, reminded_topic=answer_reminder_topic(request.pk, request.answer_due)
         )
     return None
 

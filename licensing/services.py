@@ -56,6 +56,7 @@ from licensing.models import (
     Licence,
     LicenceLine,
     Membership,
+    Notification,
     Organisation,
     Party,
     ReferenceCounter,
@@ -993,6 +994,37 @@ def lapse_application(application: Application, *, by: Any = None, reason: str =
     application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
     _transition(
         application, Action.LAPSE, by=by, reason=reason or "No answer within the time allowed."
+    )
+    return application
+
+
+@transaction.atomic
+def lapse_unanswered_request(
+    request: InformationRequest, *, reminded_topic: str
+) -> Application | None:
+    """The latest deficiency notice or information request went unanswered past its due date
+    after a reminder: the case lapses (a system action). Checked under the case's lock, so an
+    answer that arrives first wins."""
+    application = _lock(request.application)
+    request = InformationRequest.objects.get(pk=request.pk)
+    latest = application.information_requests.order_by("-asked_at", "-pk").first()
+    if (
+        latest != request
+        or request.answered_at is not None
+        or request.answer_due is None
+        or local_date(timezone.now()) <= request.answer_due
+        or not Notification.objects.filter(topic=reminded_topic).exists()
+    ):
+        return None
+    application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    _transition(
+        application,
+        Action.LAPSE,
+        by=None,
+        reason=(
+            f"The {request.get_kind_display().lower()} of {local_date(request.asked_at)} was "
+            f"not answered by {request.answer_due:%Y-%m-%d}."
+        ),
     )
     return application
 

@@ -218,8 +218,16 @@ def test_answer_window_is_configurable(actors: Any, settings: Any) -> None:
     settings.ANSWER_WINDOW_WORKING_DAYS = 3
     with time_machine.travel(at(dt.date(2026, 3, 2), 10), tick=False):
         app = application_in(Status.DEFICIENT, **actors)
-    assert app.information_requests.get().answer_due == dt.date(2026, 3, 5)
+    request = app.information_requests.get()
+    assert request.answer_due == dt.date(2026, 3, 5)
+    # Nothing ran until after the due date (an outage): a reminder still comes first.
     with time_machine.travel(at(dt.date(2026, 3, 6)), tick=False):
+        run_due_work()
+        app.refresh_from_db()
+        assert app.status == Status.DEFICIENT
+        reminder = Notification.objects.get(topic=f"answer-reminder:{request.pk}:2026-03-05")
+        assert "was due by 2026-03-05" in reminder.body
+    with time_machine.travel(at(dt.date(2026, 3, 6), 9, 1), tick=False):
         run_due_work()
     app.refresh_from_db()
     assert app.status == Status.LAPSED
@@ -341,3 +349,20 @@ def test_provisional_due_dates_are_checked_again(actors: Any) -> None:
     app.refresh_from_db()
     assert app.decision_due == right
     assert Event.objects.filter(application=app, verb="clock_recomputed").count() == 1
+
+
+def test_a_stale_lapse_for_an_answered_notice_does_nothing(actors: Any) -> None:
+    with time_machine.travel(at(dt.date(2026, 3, 2), 10), tick=False):
+        app = application_in(Status.DEFICIENT, **actors)
+    first = app.information_requests.get()
+    with time_machine.travel(at(dt.date(2026, 3, 25)), tick=False):
+        run_due_work()  # the reminder for the first notice
+        app = services.resubmit_application(app, by=actors["applicant"], answer="Signed.")
+        services.issue_deficiency_notice(app, by=actors["officer"], deficiencies=["Stamp it"])
+
+    with time_machine.travel(at(dt.date(2026, 4, 1)), tick=False):  # past the first due date
+        tasks.lapse_unanswered(first.pk)  # delivered late, after all that happened
+
+    app.refresh_from_db()
+    assert app.status == Status.DEFICIENT
+    assert not Event.objects.filter(application=app, verb="lapse").exists()

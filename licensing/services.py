@@ -523,6 +523,7 @@ def issue_deficiency_notice(
         asked_by=by,
         asked_at=timezone.now(),
         answer_due=answer_due or _default_answer_due(),
+        answer_working_days=None if answer_due else settings.ANSWER_WINDOW_WORKING_DAYS,
     )
     application.acceptance_due = None
     _transition(
@@ -719,6 +720,7 @@ def request_information(
         asked_by=by,
         asked_at=timezone.now(),
         answer_due=answer_due or _default_answer_due(),
+        answer_working_days=None if answer_due else settings.ANSWER_WINDOW_WORKING_DAYS,
     )
     _open_pause(application, ClockPause.Reason.INFORMATION_REQUEST)
     _transition(application, Action.REQUEST_INFORMATION, by=by, reason=question.strip())
@@ -1093,7 +1095,9 @@ def save_calendar_override(
     recomputed = [
         recompute_clocks(app)
         for app in Application.objects.open().filter(
-            Q(acceptance_due__isnull=False) | Q(accepted_at__isnull=False)
+            Q(acceptance_due__isnull=False)
+            | Q(accepted_at__isnull=False)
+            | Q(status=Status.DEFICIENT)  # its notice's answer date
         )
     ]
     record_event(
@@ -1110,6 +1114,23 @@ def save_calendar_override(
 def recompute_application_clocks(application: Application) -> bool:
     """Check one case's stored due dates again (the hourly recheck of provisional ones)."""
     return recompute_clocks(application)
+
+
+def _recompute_answer_due(application: Application) -> int:
+    """Move the due dates of open requests counted in working days; a date the officer chose
+    stays. Returns how many moved."""
+    moved = 0
+    for request in application.information_requests.filter(
+        answered_at__isnull=True, answer_working_days__isnull=False
+    ):
+        due = add_working_days(
+            local_date(request.asked_at), request.answer_working_days or 0, calendar_overrides()
+        )
+        if due != request.answer_due:
+            request.answer_due = due
+            request.save(update_fields=["answer_due"])
+            moved += 1
+    return moved
 
 
 def recompute_clocks(application: Application) -> bool:
@@ -1130,7 +1151,8 @@ def recompute_clocks(application: Application) -> bool:
         application.decision_due,
         application.decision_due_provisional,
     )
-    if after == before:
+    moved_answers = _recompute_answer_due(application)
+    if after == before and not moved_answers:
         return False
     application.save(update_fields=["acceptance_due", "decision_due", "decision_due_provisional"])
     record_event(
@@ -1141,6 +1163,7 @@ def recompute_clocks(application: Application) -> bool:
             "acceptance_due": str(after[0]),
             "decision_due": str(after[1]),
             "provisional": after[2],
+            "answer_due_moved": moved_answers,
         },
     )
     return True

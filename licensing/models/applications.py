@@ -246,6 +246,9 @@ class InformationRequest(models.Model):
     )
     asked_at = models.DateTimeField()
     answer_due = models.DateField(null=True, blank=True)
+    # Working days allowed when the due date was counted (None: the officer chose the date);
+    # a calendar override moves such a date.
+    answer_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -366,3 +366,20 @@ def test_a_stale_lapse_for_an_answered_notice_does_nothing(actors: Any) -> None:
     app.refresh_from_db()
     assert app.status == Status.DEFICIENT
     assert not Event.objects.filter(application=app, verb="lapse").exists()
+
+
+def test_a_calendar_override_moves_answer_due_dates_counted_in_working_days(
+    actors: Any,
+) -> None:
+    with time_machine.travel(at(dt.date(2026, 3, 2), 10), tick=False):
+        counted = application_in(Status.DEFICIENT, **actors)
+        chosen = application_in(Status.UNDER_REVIEW, **actors)
+        services.request_information(
+            chosen, by=actors["officer"], question="Which?", answer_due=dt.date(2026, 3, 30)
+        )
+        # A supervisor records an extra day off inside both windows.
+        services.save_calendar_override(
+            dt.date(2026, 3, 16), by=actors["supervisor"], is_working_day=False, source="Notice"
+        )
+    assert counted.information_requests.get().answer_due == dt.date(2026, 3, 31)  # was 30th
+    assert chosen.information_requests.get().answer_due == dt.date(2026, 3, 30)  # as chosen

@@ -222,7 +222,7 @@ def remind_answer_due(request: InformationRequest) -> int:
     )
 
 
-def answer_reminder_topic(request_id: int, due: dt.date) -> str:
+def answer_reminder_topic(request_id: int, due: dt.date | None) -> str:
     return f"answer-reminder:{request_id}:{due}"
 
 

@@ -273,9 +273,11 @@ def _licences_changed(
 
 def _affected(check: RulesCheck) -> Any:
     """Drafts and open cases whose judgement the change can move: every one when the rules
-    data was edited; otherwise those judged at 'now' (export date passed or not given)."""
+    data was edited (or on the very first check, the baseline); otherwise those judged at
+    'now' (export date passed or not given)."""
     cases = Application.objects.filter(status__in=OPEN, created_at__lte=check.checked_at)
-    if check.definitions_changed:
+    first = not RulesCheck.objects.filter(pk__lt=check.pk).exists()
+    if check.definitions_changed or first:  # the first check judges every case once
         return cases
     day = services.local_date(check.checked_at)
     return cases.filter(Q(intended_export_date__isnull=True) | Q(intended_export_date__lte=day))

@@ -13,12 +13,12 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,24 +57,64 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_target(url: str) -> None:
-    """Refuse a URL that is not http(s), or whose host is (or resolves to) a private,
-    loopback, link-local or reserved address: Lodestone must not be made to call into its own
-    network (SSRF). Checked at registration and again before every send."""
+def resolve_target(url: str) -> str:
+    """The one address a webhook URL is sent to, resolved once and checked: not http(s), or a
+    host that is (or resolves to) a private, loopback, link-local or reserved address, is
+    refused, so Lodestone cannot be made to call into its own network (SSRF). The send then
+    connects to this very address, so a second lookup (DNS rebinding) cannot change it."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError({"url": "Give an http:// or https:// URL with a host name."})
-    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
-        return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         raise ValidationError({"url": f"The host {parts.hostname} cannot be resolved."}) from error
-    addresses = {str(info[4][0]) for info in infos}
-    if not addresses or not all(_is_public(a) for a in addresses):
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses or (
+        not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not all(_is_public(a) for a in addresses)
+    ):
         raise ValidationError(
             {"url": "The host resolves to a private or loopback address; use a public one."}
         )
+    return addresses[0]
+
+
+def check_target(url: str) -> None:
+    """Checked at registration (and, through resolve_target, before every send)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError({"url": "Give an http:// or https:// URL with a host name."})
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        resolve_target(url)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a checked address, with the certificate checked for the URL's host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _post(url: str, address: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST to the checked address; redirects are answers, never followed."""
+    parts = urlsplit(url)
+    host, timeout = parts.hostname or "", settings.WEBHOOK_TIMEOUT_SECONDS
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = _PinnedHTTPSConnection(host, parts.port or 443, address, timeout)
+    else:
+        connection = http.client.HTTPConnection(address, parts.port or 80, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body, headers=headers | {"host": parts.netloc})
+        return int(connection.getresponse().status)
+    finally:
+        connection.close()
 
 
 def _endpoints_for(event_type: str, organisation_id: int | None = None) -> list[WebhookEndpoint]:
@@ -186,33 +226,26 @@ def backoff(attempts: int) -> dt.timedelta:
 def _send(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST the message; return (HTTP status or None, error text or "")."""
     try:
-        check_target(delivery.endpoint.url)
+        address = resolve_target(delivery.endpoint.url)
     except ValidationError as error:
         return None, "; ".join(error.messages)
     body = json.dumps(delivery.payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
     message_id = f"msg_{delivery.message_id.hex}"
     timestamp = int(timezone.now().timestamp())
-    request = urllib.request.Request(  # noqa: S310 - scheme checked by check_target
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "content-type": "application/json",
-            "user-agent": "Lodestone-Webhooks/1",
-            "webhook-id": message_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(delivery.endpoint.secret, message_id, timestamp, body),
-        },
-    )
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "Lodestone-Webhooks/1",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(delivery.endpoint.secret, message_id, timestamp, body),
+    }
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
-            return int(response.status), ""
-    except urllib.error.HTTPError as error:
-        return int(error.code), f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError) as error:
-        return None, str(getattr(error, "reason", error))[:500]
+        status = _post(delivery.endpoint.url, address, body, headers)
+    except (OSError, http.client.HTTPException) as error:
+        return None, str(error)[:500] or type(error).__name__
+    if 300 <= status < 400:
+        return status, f"HTTP {status}: redirects are not followed; register the final URL"
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def deliver(delivery_id: int) -> bool:

@@ -1,5 +1,7 @@
 """Reviewer and applicant actions through the API, key entitlement, uploads, webhook relay."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from unittest.mock import patch
 
@@ -15,6 +17,7 @@ from licensing.api.idempotency import fingerprint
 from licensing.models import ApiKey, Application, WebhookDelivery
 from licensing.workflow import Status
 from tests.api.conftest import client_with
+from tests.api.receiver import webhook_receiver
 from tests.factories import IdempotencyRecordFactory, api_key, application_in
 
 # (client, starting status, action, body, resulting status)
@@ -252,3 +255,38 @@ def test_a_foreign_made_line_is_judged_under_the_december_rule(
     assert added.status_code == 201
     assert added.json()["licence_required"] is True  # 0.5 % ≥ 0.1 %, rule in force since 10 Nov
     assert added.json()["provisions"] == ["MOFCOM-2025-61 I(1)"]
+
+
+def test_a_redirect_is_not_followed(as_applicant: APIClient) -> None:
+    with webhook_receiver() as inside:  # stands for a service on the internal network
+
+        class Redirect(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.send_response(302)
+                self.send_header("location", inside.url)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            as_applicant.post(
+                "/api/v1/webhooks/",
+                {
+                    "url": f"http://127.0.0.1:{server.server_address[1]}/",
+                    "events": ["measures.changed"],
+                },
+                format="json",
+            )
+            (pk,) = webhooks.record_measures_changed({"starts": [], "stops": []})
+            webhooks.deliver(pk)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+        assert inside.messages == []
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert (delivery.status, delivery.last_status_code) == ("pending", 302)
+    assert "redirects are not followed" in delivery.last_error

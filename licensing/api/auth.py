@@ -25,9 +25,10 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 def find_key(presented: str) -> ApiKey | None:
     """The active key whose secret this is, or None. Format: ls_<8 hex prefix>_<secret>."""
     parts = presented.split("_", 2)
-    if len(parts) != 3 or parts[0] != "ls" or not parts[1]:
-        return None
-    key = ApiKey.objects.select_related("user").active().filter(prefix=parts[1]).first()
+    prefix = parts[1] if len(parts) == 3 and parts[0] == "ls" else ""
+    if not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16):
+        return None  # not a key of ours (and a NUL byte never reaches the database)
+    key = ApiKey.objects.select_related("user").active().filter(prefix=prefix).first()
     if key is None:
         return None
     hashed = hashlib.sha256(presented.encode()).hexdigest()

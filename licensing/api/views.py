@@ -601,9 +601,9 @@ class ApiKeyListApi(ListApi):
         summary="Create an API key (organisation admin, or a reviewer's own staff key)",
     )
     def post(self, request: Request) -> Response:
+        _refuse_key_management_by_key(request)
         data = validated(s.ApiKeyInput, request.data)
-        key = api_key_of(request)
-        staff = key.is_staff_key if key else permissions.is_reviewer(request.user)
+        staff = permissions.is_reviewer(request.user)
         organisation = None if staff else acting_organisation(request)
         api_key, secret = services.create_api_key(
             by=request.user, organisation=organisation, **data
@@ -617,8 +617,19 @@ class ApiKeyRevokeApi(Api):
 
     @extend_schema(responses={204: None}, summary="Revoke an API key")
     def delete(self, request: Request, pk: int) -> Response:
-        services.revoke_api_key(get_child(_visible_keys(request), pk), by=request.user)
+        key = get_child(_visible_keys(request), pk)
+        _refuse_key_management_by_key(request)
+        services.revoke_api_key(key, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _refuse_key_management_by_key(request: Request) -> None:
+    """Keys are created and revoked by a person signed in to the browser (with CSRF), never by
+    a key: a leaked key must not mint a successor that outlives its revocation."""
+    if api_key_of(request) is not None:
+        raise exceptions.PermissionDenied(
+            "API keys are created and revoked from a signed-in browser session, not with a key."
+        )
 
 
 def _endpoints(request: Request) -> QuerySet[WebhookEndpoint]:

@@ -238,3 +238,21 @@ def test_failed_delivery_is_retried_later_then_given_up(as_applicant: APIClient)
     assert delivery.attempts == 1
     assert delivery.status == "pending"
     assert delivery.last_error
+
+
+def test_a_key_cannot_create_or_revoke_keys(applicant: User, as_applicant: APIClient) -> None:
+    created = as_applicant.post("/api/v1/api-keys/", {"name": "successor"}, format="json")
+    own = ApiKey.objects.get()
+    revoked = as_applicant.delete(f"/api/v1/api-keys/{own.pk}/")
+
+    assert created.status_code == revoked.status_code == 403
+    assert created.headers["content-type"] == "application/problem+json"
+    assert not ApiKey.objects.filter(name="successor").exists()
+    assert ApiKey.objects.get(pk=own.pk).revoked_at is None
+
+
+def test_a_malformed_key_is_401_not_500(db: Any) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer ls_ab\x00cd_x")
+    response = client.get("/api/v1/organisation/")
+    assert response.status_code == 401

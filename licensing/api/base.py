@@ -2,8 +2,11 @@
 and loading objects through the user-scoped selectors (another organisation's id is a 404)."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, generics
@@ -155,13 +158,24 @@ def if_match_version(request: Request) -> int | None:
     return int(match.group(1)) if match else -1
 
 
-def check_if_match(request: Request, application: Application) -> None:
-    expected = if_match_version(request)
-    if expected is not None and expected != application.version:
-        raise PreconditionFailed(
-            f"Application {application.reference} is at version {application.version}; "
-            f"you sent If-Match for version {expected}. Fetch it again."
-        )
+@contextmanager
+def if_match(request: Request, application: Application) -> Iterator[None]:
+    """Compare If-Match with the case's version under its row lock, and keep the lock while
+    the service runs: two writers sending the same ETag cannot both succeed (412 for one)."""
+    with transaction.atomic():
+        expected = if_match_version(request)
+        if expected is not None:
+            version = (
+                Application.objects.select_for_update(no_key=True)
+                .values_list("version", flat=True)
+                .get(pk=application.pk)
+            )
+            if expected != version:
+                raise PreconditionFailed(
+                    f"Application {application.reference} is at version {version}; "
+                    f"you sent If-Match for version {expected}. Fetch it again."
+                )
+        yield
 
 
 def with_etag(response: Response, application: Application) -> Response:

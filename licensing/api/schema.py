@@ -51,6 +51,8 @@ IF_MATCH = OpenApiParameter(
 class ProblemAutoSchema(AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         extra = {"POST": [IDEMPOTENCY_KEY], "PATCH": [IF_MATCH], "PUT": [IF_MATCH]}
+        if "/applications/{" in self.path:  # every change to a case may name the version
+            extra["POST"] = [IDEMPOTENCY_KEY, IF_MATCH]
         if self.method == "DELETE" and getattr(self.view, "takes_if_match", True):
             extra["DELETE"] = [IF_MATCH]
         return [*super().get_override_parameters(), *extra.get(self.method, [])]

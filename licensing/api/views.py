@@ -23,7 +23,7 @@ from licensing.api.base import (
     ListApi,
     acting_organisation,
     applications,
-    check_if_match,
+    if_match,
     get_application,
     get_child,
     if_match_version,
@@ -264,10 +264,10 @@ class ApplicationLineListApi(ListApi):
     @extend_schema(request=s.LineInput, responses={201: s.LineOut}, summary="Add a line")
     def post(self, request: Request, pk: int) -> Response:
         application = get_application(request, pk)
-        check_if_match(request, application)
-        line = services.add_line(
-            application, by=request.user, **validated(s.LineInput, request.data)
-        )
+        with if_match(request, application):
+            line = services.add_line(
+                application, by=request.user, **validated(s.LineInput, request.data)
+            )
         return Response(s.LineOut(line).data, status=status.HTTP_201_CREATED)
 
 
@@ -276,8 +276,8 @@ class ApplicationLineDeleteApi(Api):
     def delete(self, request: Request, pk: int, line_pk: int) -> Response:
         application = get_application(request, pk)
         line = get_child(application.lines.select_related("item", "application"), line_pk)
-        check_if_match(request, application)
-        services.remove_line(line, by=request.user)
+        with if_match(request, application):
+            services.remove_line(line, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -290,10 +290,10 @@ class ApplicationPartyListApi(ListApi):
     @extend_schema(request=s.PartyInput, responses={201: s.PartyOut}, summary="Name a party")
     def post(self, request: Request, pk: int) -> Response:
         application = get_application(request, pk)
-        check_if_match(request, application)
-        party = services.add_party(
-            application, by=request.user, **validated(s.PartyInput, request.data)
-        )
+        with if_match(request, application):
+            party = services.add_party(
+                application, by=request.user, **validated(s.PartyInput, request.data)
+            )
         return Response(s.PartyOut(party).data, status=status.HTTP_201_CREATED)
 
 
@@ -302,8 +302,8 @@ class ApplicationPartyDeleteApi(Api):
     def delete(self, request: Request, pk: int, party_pk: int) -> Response:
         application = get_application(request, pk)
         party = get_child(application.parties.select_related("application"), party_pk)
-        check_if_match(request, application)
-        services.remove_party(party, by=request.user)
+        with if_match(request, application):
+            services.remove_party(party, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -321,10 +321,10 @@ class ApplicationEndUseApi(Api):
     )
     def put(self, request: Request, pk: int) -> Response:
         application = get_application(request, pk)
-        check_if_match(request, application)
-        declaration = services.set_end_use(
-            application, by=request.user, **validated(s.EndUseInput, request.data)
-        )
+        with if_match(request, application):
+            declaration = services.set_end_use(
+                application, by=request.user, **validated(s.EndUseInput, request.data)
+            )
         return Response(s.EndUseOut(declaration).data)
 
 
@@ -341,12 +341,12 @@ class ApplicationDocumentListApi(ListApi):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = get_application(request, pk)
-        check_if_match(request, application)
-        if request.content_type.split(";")[0].strip() != "multipart/form-data":
-            raise exceptions.UnsupportedMediaType(request.content_type)
-        document = services.upload_document(
-            application, by=request.user, **validated(s.DocumentInput, request.data)
-        )
+        with if_match(request, application):
+            if request.content_type.split(";")[0].strip() != "multipart/form-data":
+                raise exceptions.UnsupportedMediaType(request.content_type)
+            document = services.upload_document(
+                application, by=request.user, **validated(s.DocumentInput, request.data)
+            )
         return Response(s.DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 
@@ -355,8 +355,8 @@ class ApplicationDocumentDeleteApi(Api):
     def delete(self, request: Request, pk: int, document_pk: int) -> Response:
         application = get_application(request, pk)
         document = get_child(application.documents.select_related("application"), document_pk)
-        check_if_match(request, application)
-        services.remove_document(document, by=request.user)
+        with if_match(request, application):
+            services.remove_document(document, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -384,11 +384,10 @@ class ApplicationInformationRequestListApi(ListApi):
         summary="Reviewer: ask the applicant for information (stops the clock)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        application = services.request_information(
-            get_application(request, pk),
-            by=request.user,
-            **validated(s.InformationRequestInput, request.data),
-        )
+        application = get_application(request, pk)
+        data = validated(s.InformationRequestInput, request.data)
+        with if_match(request, application):
+            application = services.request_information(application, by=request.user, **data)
         return application_response(application)
 
 
@@ -441,7 +440,9 @@ def _action(
         def post(self, request: Request, pk: int) -> Response:
             application = get_application(request, pk)
             data = validated(input_class, request.data)
-            return application_response(call(application, request.user, data))
+            with if_match(request, application):
+                result = call(application, request.user, data)
+            return application_response(result)
 
     ActionApi.__name__ = ActionApi.__qualname__ = (
         "Application" + "".join(p.title() for p in name.split("-")) + "Api"

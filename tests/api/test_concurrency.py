@@ -51,3 +51,32 @@ def test_server_error_frees_the_idempotency_key(applicant: Any, organisation: An
     assert failed.status_code == 500
     assert retried.status_code == 201
     assert organisation.applications.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_with_the_same_etag_one_wins(reference_data: Any) -> None:
+    applicant = MembershipFactory().user
+    draft = services.create_draft(applicant.membership_set.get().organisation, by=applicant)
+    key, etag = api_key(applicant), f'"{draft.version}"'
+    start = threading.Barrier(2)
+    codes: list[int] = []
+
+    def add_line() -> None:
+        client: APIClient = client_with(key)
+        start.wait()
+        response = client.post(
+            f"/api/v1/applications/{draft.pk}/lines/",
+            {"item_code": "1C904.a.4", "quantity": "1", "unit_value": "10"},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        )
+        codes.append(response.status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=add_line) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201, 412]
+    assert draft.lines.count() == 1

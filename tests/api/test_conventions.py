@@ -256,3 +256,26 @@ def test_a_malformed_key_is_401_not_500(db: Any) -> None:
     client.credentials(HTTP_AUTHORIZATION="Bearer ls_ab\x00cd_x")
     response = client.get("/api/v1/organisation/")
     assert response.status_code == 401
+
+
+def test_stale_if_match_on_a_workflow_action_is_412_and_nothing_changes(
+    actors: dict[str, Any], as_applicant: APIClient
+) -> None:
+    draft = complete_draft(actors["organisation"], actors["applicant"])
+    stale = f'"{draft.version - 1}"'
+
+    submitted = as_applicant.post(
+        f"/api/v1/applications/{draft.pk}/submit/", {}, format="json", HTTP_IF_MATCH=stale
+    )
+    fresh = as_applicant.post(
+        f"/api/v1/applications/{draft.pk}/submit/",
+        {},
+        format="json",
+        HTTP_IF_MATCH=f'"{draft.version}"',
+    )
+
+    assert submitted.status_code == 412
+    assert submitted.headers["content-type"] == "application/problem+json"
+    assert fresh.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == "submitted"

@@ -23,9 +23,9 @@ from licensing.api.base import (
     ListApi,
     acting_organisation,
     applications,
-    if_match,
     get_application,
     get_child,
+    if_match,
     if_match_version,
     with_etag,
 )

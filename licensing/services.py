@@ -516,6 +516,7 @@ def issue_deficiency_notice(
     deficiencies = [d.strip() for d in deficiencies if d.strip()]
     if not deficiencies:
         raise ValidationError({"deficiencies": "List at least one deficiency."})
+    _check_answer_due(answer_due)
     InformationRequest.objects.create(
         application=application,
         kind=InformationRequest.Kind.DEFICIENCY,
@@ -690,6 +691,14 @@ def _close_pause(application: Application) -> None:
     _recompute_decision_due(application)
 
 
+def _check_answer_due(answer_due: dt.date | None) -> None:
+    """An answer date the officer chooses leaves the applicant at least one day."""
+    if answer_due is not None and answer_due <= local_date(timezone.now()):
+        raise ValidationError({"answer_due": "Give a date after today."})
+    if answer_due is not None and answer_due.year > timezone.now().year + 1:
+        raise ValidationError({"answer_due": "Give a date within the next year."})
+
+
 def _default_answer_due() -> dt.date:
     """An unanswered notice or request lapses the case after this window (configurable)."""
     return add_working_days(
@@ -713,6 +722,7 @@ def request_information(
     check_action(Action.REQUEST_INFORMATION, application.status, reference=application.reference)
     if not question.strip():
         raise ValidationError({"question": "Write the question to the applicant."})
+    _check_answer_due(answer_due)
     InformationRequest.objects.create(
         application=application,
         kind=InformationRequest.Kind.INFORMATION,
@@ -1446,9 +1456,10 @@ def revoke_api_key(api_key: ApiKey, *, by: Any) -> ApiKey:
 def create_webhook_endpoint(
     organisation: Organisation, *, by: Any, url: str, events: list[str], description: str = ""
 ) -> WebhookEndpoint:
-    """A member registers a URL for the events it picks; the target must be a public address."""
-    if not permissions.is_member(by, organisation.pk):
-        raise NotPermitted("You can only add webhooks for your own organisation.")
+    """An organisation administrator registers a URL for the events it picks (as for API keys:
+    a webhook carries the organisation's data out); the target must be a public address."""
+    if not _is_org_admin(by, organisation.pk):
+        raise NotPermitted("Only an administrator of the organisation can add webhooks.")
     webhooks.check_target(url)
     unknown = set(events) - set(WebhookEndpoint.EventType.values)
     if not events or unknown:
@@ -1477,8 +1488,8 @@ def create_webhook_endpoint(
 def delete_webhook_endpoint(endpoint: WebhookEndpoint, *, by: Any) -> None:
     """Stop sending to an endpoint; its delivery log is kept."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    if not permissions.is_member(by, endpoint.organisation_id):
-        raise NotPermitted("You can only remove webhooks of your own organisation.")
+    if not _is_org_admin(by, endpoint.organisation_id):
+        raise NotPermitted("Only an administrator of the organisation can remove webhooks.")
     endpoint.deleted_at = timezone.now()
     endpoint.save(update_fields=["deleted_at"])
     endpoint.deliveries.filter(status=WebhookDelivery.Status.PENDING).update(

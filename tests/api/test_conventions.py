@@ -279,3 +279,18 @@ def test_stale_if_match_on_a_workflow_action_is_412_and_nothing_changes(
     assert fresh.status_code == 200
     draft.refresh_from_db()
     assert draft.status == "submitted"
+
+
+def test_member_who_is_not_admin_cannot_add_webhooks(organisation: Any) -> None:
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(organisation=organisation, role="member").user
+    client = APIClient()
+    client.force_login(member)
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"url": "http://127.0.0.1:9/", "events": ["licence.issued"]},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not WebhookEndpoint.objects.exists()

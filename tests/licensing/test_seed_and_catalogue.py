@@ -1,7 +1,10 @@
 from io import StringIO
 from typing import Any
 
+import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from licensing.models import (
     Application,
@@ -59,3 +62,10 @@ def test_load_catalogue_reports_and_restores_a_drifted_entry(db: Any) -> None:
     again = StringIO()
     call_command("load_catalogue", stdout=again)
     assert "nothing changed" in again.getvalue()
+
+
+def test_seed_demo_refuses_in_production(db: Any, settings: Any) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="development"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.filter(username="alice").exists()

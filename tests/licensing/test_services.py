@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from licensing import services, tasks
 from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
@@ -295,3 +296,16 @@ def test_officer_claims_and_only_a_supervisor_reassigns(actors: Any) -> None:
     app.refresh_from_db()
     assert app.assigned_officer == other_officer
     assert Event.objects.filter(application=app, verb="officer_assigned").count() == 2
+
+
+@pytest.mark.parametrize("days", [-1, 0, 800])
+def test_an_answer_date_must_leave_the_applicant_time(actors: Any, days: int) -> None:
+    app = application_in(Status.UNDER_REVIEW, **actors)
+    answer_due = timezone.localdate() + dt.timedelta(days=days)
+    with pytest.raises(ValidationError) as refused:
+        services.request_information(
+            app, by=actors["officer"], question="Which?", answer_due=answer_due
+        )
+    assert "answer_due" in refused.value.message_dict
+    app.refresh_from_db()
+    assert app.status == Status.UNDER_REVIEW

@@ -5,9 +5,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:  # published passwords and keys, a superuser among them
+            raise CommandError("The demo data is for development: not with LODESTONE_PRODUCTION.")
         users = {name: self._user(name, full, role) for name, full, role in DEMO_USERS}
         organisation = Organisation.objects.filter(
             credit_code=DEMO_ORGANISATION["credit_code"]

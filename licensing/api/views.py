@@ -117,16 +117,15 @@ class MeasureListApi(Api):
         )
         rows = []
         for p in provisions:
-            if not (
-                p.effective_from <= at and (p.effective_until is None or at < p.effective_until)
-            ):
+            # The windows are the rules engine's own (half-open), so this agrees with it.
+            if not rules.Window(p.effective_from, p.effective_until).contains(at):
                 continue
             suspensions = [
                 {
                     "starts_at": x.starts_at,
                     "ends_at": x.ends_at,
                     "by_measure": x.by_measure.code,
-                    "active": x.starts_at <= at and (x.ends_at is None or at < x.ends_at),
+                    "active": rules.Window(x.starts_at, x.ends_at).contains(at),
                 }
                 for x in p.suspensions.all()
             ]

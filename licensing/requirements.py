@@ -85,7 +85,7 @@ def check_licence_requirement(lines: list[LineQuery], *, export_date: dt.date) -
     """For each line: is a licence needed, under which provision, and why."""
     if not lines:
         raise ValidationError({"lines": "Give at least one line."})
-    if export_date < timezone.localdate():
+    if export_date < timezone.localdate(timezone=ZoneInfo(settings.REGULATORY_TIME_ZONE)):
         raise ValidationError({"export_date": "The intended export date is in the past."})
     codes = {line.item_code for line in lines if line.item_code}
     items = {item.code: item for item in ControlledItem.objects.filter(code__in=codes)}

@@ -100,3 +100,15 @@ def test_export_date_in_the_past_is_refused(db: Any) -> None:
             [LineQuery(item_code="1C904.a.4")], export_date=dt.date(2026, 11, 1)
         )
     assert "export_date" in error.value.message_dict
+
+
+def test_today_means_today_in_china(db: Any) -> None:
+    # 2026-03-02 17:00 UTC is already 3 March in Shanghai: 2 March has passed there.
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 2, 17, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError) as refused,
+    ):
+        check_licence_requirement(
+            [LineQuery(item_code="1C904.a.4")], export_date=dt.date(2026, 3, 2)
+        )
+    assert "export_date" in refused.value.message_dict

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from licensing import permissions
-from licensing.models import Application, Event, Notification, Organisation, Provision
+from licensing.models import Application, Event, Notification, Organisation, Provision, RulesCheck
 from licensing.rules import ProvisionRule, Window
 from licensing.workflow import Status
 
@@ -73,3 +73,8 @@ def unread_notification_count(user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def rules_changes() -> QuerySet[RulesCheck]:
+    """The rules checks, newest first (one row per change of the rules in force)."""
+    return RulesCheck.objects.order_by("-checked_at", "-pk")

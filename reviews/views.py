@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
 from licensing import permissions, selectors
-from licensing.models import Application
+from licensing.models import Application, RulesCheck
 from licensing.workflow import OPEN
 
 
@@ -38,3 +38,15 @@ class CaseDetailView(ReviewerRequired, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | selectors.case_file(self.object)
+
+
+class RulesChangeListView(ReviewerRequired, ListView):
+    """Each change of the rules in force: what changed, how many cases were screened again,
+    and the issued licences whose items changed status (for a supervisor to review)."""
+
+    template_name = "reviews/rules_changes.html"
+    context_object_name = "checks"
+    paginate_by = 20
+
+    def get_queryset(self) -> QuerySet[RulesCheck]:
+        return selectors.rules_changes()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from licensing import jobs
 from licensing.workflow import Status
 from tests.factories import application_in, complete_draft
 
@@ -96,4 +97,21 @@ def test_applicant_reads_a_notification_and_marks_it_read(
     page.get_by_role("button", name="Mark all read").click()
     page.get_by_text("2 notification(s) marked read.").wait_for()
     assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+    page.close()
+
+
+def test_supervisor_opens_the_rules_changes_from_the_queue(
+    browser: Browser, live_server: Any, actors: Any
+) -> None:
+    application_in(Status.SUBMITTED, **actors)
+    jobs.check_rules()  # the first check: every open case judged once
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(actors["supervisor"].username)
+    page.get_by_label("Password").fill("pw")
+    page.locator("form").get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Rules changes and licences to review").click()
+    page.get_by_role("heading", name="Rules changes").wait_for()
+    assert page.get_by_text("the rules in force were checked for the first time").is_visible()
     page.close()

@@ -290,3 +290,22 @@ def test_moving_the_export_date_judges_the_lines_again(
         )
     line = draft.lines.get()
     assert (line.licence_required, line.provisions) == (True, ["MOFCOM-GAC-2025-57 main"])
+
+
+def test_supervisors_see_the_licences_to_review_and_applicants_do_not(
+    before_suspension_end: dict[str, Any], actors: Any, client: Any
+) -> None:
+    with time_machine.travel(SUSPENSION_END - SECOND, tick=False):
+        run_rules_check()
+    with time_machine.travel(SUSPENSION_END + 30 * SECOND, tick=False):
+        run_rules_check()
+    licence = Licence.objects.get(application=before_suspension_end["issued"])
+
+    client.force_login(actors["supervisor"])
+    page = client.get("/dashboard/rules-changes/").content.decode()
+    client.force_login(actors["applicant"])
+    refused = client.get("/dashboard/rules-changes/")
+
+    assert "now apply: MOFCOM-2025-61 I(1)" in page
+    assert f"{licence.number}</a>: now controlled 1C913.b" in page
+    assert refused.status_code == 403

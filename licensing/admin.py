@@ -22,52 +22,36 @@ from licensing.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services and jobs: administrators read them, nothing more."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The audit trail can be read, never written, changed or deleted here."""
 
     list_display = ["at", "verb", "subject_type", "subject_id", "actor", "from_status", "to_status"]
     list_filter = ["verb", "subject_type"]
     search_fields = ["subject_id", "reason"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
+    """Cases change only through the services (the workflow), never here."""
+
     list_display = ["reference", "organisation", "status", "decision_due"]
     list_filter = ["status", "type"]
     search_fields = ["reference", "organisation__name"]
     readonly_fields = [f.name for f in Application._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """What the background jobs record: visible to administrators, written only by the jobs."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RulesCheck)

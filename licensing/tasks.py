@@ -5,7 +5,7 @@ database and fans out one small task per row. A task delivered twice, or for wor
 done, does nothing more. Only transient database errors are retried, with backoff.
 """
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -19,18 +19,9 @@ TRANSIENT: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 def sweep_due_work() -> None:
     """Every minute: deadlines, reminders, lapses and expiries that are due."""
     work = jobs.due_work()
-    for pk in work.deemed_acceptances:
-        deem_accepted.delay(pk)
-    for pk in work.decision_reminders:
-        remind_decision_due.delay(pk)
-    for pk in work.breaches:
-        escalate_breach.delay(pk)
-    for pk in work.answer_reminders:
-        remind_answer_due.delay(pk)
-    for pk in work.lapses:
-        lapse_unanswered.delay(pk)
-    for pk in work.expiries:
-        expire_licence.delay(pk)
+    for kind, task in DUE_WORK_TASKS.items():
+        for pk in getattr(work, kind):
+            task.delay(pk)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
@@ -109,6 +100,17 @@ def send_due_emails() -> None:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_notification_email(notification_id: int) -> None:
     notifications.send_notification_email(notification_id)
+
+
+# Which task does each kind of due work (jobs.DueWork's fields).
+DUE_WORK_TASKS: dict[str, Task[[int], None]] = {
+    "deemed_acceptances": deem_accepted,
+    "decision_reminders": remind_decision_due,
+    "breaches": escalate_breach,
+    "answer_reminders": remind_answer_due,
+    "lapses": lapse_unanswered,
+    "expiries": expire_licence,
+}
 
 
 # --- webhooks (REST API) ----------------------------------------------------------------

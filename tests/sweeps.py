@@ -6,19 +6,11 @@ from licensing.models import RulesCheck
 
 
 def run_due_work() -> jobs.DueWork:
+    """A tick of sweep_due_work, each fanned-out task run in place."""
     work = jobs.due_work()
-    for pk in work.deemed_acceptances:
-        tasks.deem_accepted(pk)
-    for pk in work.decision_reminders:
-        tasks.remind_decision_due(pk)
-    for pk in work.breaches:
-        tasks.escalate_breach(pk)
-    for pk in work.answer_reminders:
-        tasks.remind_answer_due(pk)
-    for pk in work.lapses:
-        tasks.lapse_unanswered(pk)
-    for pk in work.expiries:
-        tasks.expire_licence(pk)
+    for kind, task in tasks.DUE_WORK_TASKS.items():
+        for pk in getattr(work, kind):
+            task(pk)
     return work
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from licensing import jobs
 from licensing.workflow import Status
@@ -35,6 +35,16 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def signed_in(browser: Browser, url: str, username: str) -> Page:
+    """A new page, signed in through the login form (every test user's password is "pw")."""
+    page = browser.new_page()
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pw")
+    page.locator("form").get_by_role("button", name="Sign in").click()
+    return page
 
 
 def test_applicant_signs_in_and_sees_only_own_case(
@@ -84,11 +94,7 @@ def test_applicant_reads_a_notification_and_marks_it_read(
             "organisation": other_applicant.membership_set.get().organisation,
         },
     )
-    page = browser.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(actors["applicant"].username)
-    page.get_by_label("Password").fill("pw")
-    page.locator("form").get_by_role("button", name="Sign in").click()
+    page = signed_in(browser, live_server.url, actors["applicant"].username)
 
     page.get_by_role("link", name="Notifications 2 unread").click()
     page.get_by_role("heading", name="Notifications").wait_for()
@@ -105,11 +111,7 @@ def test_supervisor_opens_the_rules_changes_from_the_queue(
 ) -> None:
     application_in(Status.SUBMITTED, **actors)
     jobs.check_rules()  # the first check: every open case judged once
-    page = browser.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(actors["supervisor"].username)
-    page.get_by_label("Password").fill("pw")
-    page.locator("form").get_by_role("button", name="Sign in").click()
+    page = signed_in(browser, live_server.url, actors["supervisor"].username)
 
     page.get_by_role("link", name="Rules changes and licences to review").click()
     page.get_by_role("heading", name="Rules changes").wait_for()

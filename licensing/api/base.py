@@ -67,6 +67,15 @@ class Api(APIView):
         if request.method == "POST":
             self.idempotency_record = idempotency.begin(request)
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST" or idempotency.HEADER not in request.headers:
+            return super().dispatch(request, *args, **kwargs)
+        # The claim on the key, the effect and the stored response commit together: a process
+        # that dies half-way leaves nothing behind, so the client's retry simply runs again;
+        # a concurrent duplicate waits on the key's unique index and then gets the replay.
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
             return exc.response

@@ -10,6 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from licensing import services
+from licensing.api import idempotency
 from licensing.models import Application
 from tests.api.conftest import client_with
 from tests.factories import MembershipFactory, api_key
@@ -80,3 +81,21 @@ def test_two_writers_with_the_same_etag_one_wins(reference_data: Any) -> None:
         thread.join()
     assert sorted(codes) == [201, 412]
     assert draft.lines.count() == 1
+
+
+def test_a_crash_before_the_response_is_stored_leaves_nothing_behind(
+    applicant: Any, organisation: Any
+) -> None:
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(applicant)}")
+    # The draft is created, then the process fails while storing the response.
+    with patch.object(idempotency, "finish", side_effect=RuntimeError("killed")):
+        failed = client.post("/api/v1/applications/", {}, format="json", HTTP_IDEMPOTENCY_KEY="c")
+    assert failed.status_code == 500
+    assert organisation.applications.count() == 0  # the draft went with the response
+
+    retried = client.post("/api/v1/applications/", {}, format="json", HTTP_IDEMPOTENCY_KEY="c")
+    replayed = client.post("/api/v1/applications/", {}, format="json", HTTP_IDEMPOTENCY_KEY="c")
+    assert (retried.status_code, replayed.status_code) == (201, 201)
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert organisation.applications.count() == 1

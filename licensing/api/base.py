@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from licensing import selectors
 from licensing.api import idempotency
 from licensing.api.auth import api_key_of
-from licensing.api.errors import PreconditionFailed
+from licensing.api.errors import PayloadTooLarge, PreconditionFailed
 from licensing.models import Application, Organisation
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,7}")
@@ -56,6 +57,11 @@ class Api(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.idempotency_record = None
         super().initial(request, *args, **kwargs)
+        # Refuse an oversize body by its declared length, before any of it is read.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_BYTES + 2**20:
+            raise PayloadTooLarge(
+                f"The largest document accepted is {settings.UPLOAD_MAX_BYTES} bytes."
+            )
         if not hasattr(self, (request.method or "").lower()):
             return  # DRF answers 405 Method Not Allowed
         unknown = sorted(set(request.query_params) - self.allowed_query)

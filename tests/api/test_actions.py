@@ -290,3 +290,19 @@ def test_a_redirect_is_not_followed(as_applicant: APIClient) -> None:
     delivery = WebhookDelivery.objects.get(pk=pk)
     assert (delivery.status, delivery.last_status_code) == ("pending", 302)
     assert "redirects are not followed" in delivery.last_error
+
+
+def test_a_body_declared_too_large_is_refused_before_it_is_read(
+    actors: dict[str, Any], as_applicant: APIClient, settings: Any
+) -> None:
+    app = application_in(Status.DRAFT, **actors)
+    settings.UPLOAD_MAX_BYTES = 10
+    response = as_applicant.post(
+        f"/api/v1/applications/{app.pk}/documents/",
+        {"kind": "other", "file": SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 2**20)},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="big",
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert app.documents.count() == 3

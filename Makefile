@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-MYPY_TARGETS := licensing/services.py licensing/workflow.py licensing/selectors.py \
+MYPY_TARGETS := licensing/services/ licensing/workflow.py licensing/selectors.py \
 	licensing/permissions.py licensing/exceptions.py licensing/calendar.py licensing/clocks.py \
 	licensing/validators.py licensing/documents.py licensing/catalogue.py licensing/rules.py licensing/requirements.py licensing/screening.py \
 	licensing/jobs.py licensing/notifications.py licensing/tasks.py \

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from licensing import jobs, notifications, services, tasks
+from licensing import calendar, jobs, notifications, services, tasks
 from licensing.models import Event, InformationRequest, Licence, Notification
 from licensing.workflow import Status
 from tests.factories import application_in
@@ -50,7 +50,7 @@ def test_unchecked_application_counts_as_accepted_on_receipt(actors: Any) -> Non
     app.refresh_from_db()
     assert app.status == Status.UNDER_REVIEW
     assert app.accepted_at == app.submitted_at  # accepted on receipt
-    assert app.decision_due == services.add_working_days(dt.date(2026, 3, 2), 45)
+    assert app.decision_due == calendar.add_working_days(dt.date(2026, 3, 2), 45)
     accepted = Event.objects.get(application=app, verb="accept")
     assert accepted.actor is None
     assert "acceptance check" in accepted.reason
@@ -188,7 +188,7 @@ def test_unanswered_request_is_reminded_then_lapses(actors: Any) -> None:
     with time_machine.travel(at(dt.date(2026, 3, 2), 10), tick=False):
         app = application_in(Status.INFORMATION_REQUESTED, **actors)
     request = InformationRequest.objects.get(application=app)
-    assert request.answer_due == services.add_working_days(dt.date(2026, 3, 2), 20)  # 30 Mar
+    assert request.answer_due == calendar.add_working_days(dt.date(2026, 3, 2), 20)  # 30 Mar
 
     with time_machine.travel(at(dt.date(2026, 3, 20)), tick=False):  # 6 working days left
         run_due_work()

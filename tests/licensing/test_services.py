@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from licensing import services, tasks
+from licensing import calendar, services, tasks
 from licensing.exceptions import NotEligible, NotPermitted, StaleVersion
 from licensing.models import (
     ApplicationLine,
@@ -205,7 +205,7 @@ def test_information_request_pauses_the_clock(actors: Any) -> None:
         app = services.answer_information_request(app, by=actors["applicant"], answer="TM-40")
     # Paused Monday 2 March (the day of acceptance, never counted) to Monday 9 March:
     # the 4 working days 3-6 March are added back.
-    assert app.decision_due == services.add_working_days(due, 4)
+    assert app.decision_due == calendar.add_working_days(due, 4)
 
 
 def test_service_writes_the_notification_and_sends_it_only_after_commit(
@@ -246,7 +246,7 @@ def test_calendar_override_moves_stored_due_dates(actors: Any) -> None:
         dt.date(2026, 3, 10), by=actors["supervisor"], is_working_day=False, source="Test notice"
     )
     app.refresh_from_db()
-    assert app.decision_due == services.add_working_days(due, 1)
+    assert app.decision_due == calendar.add_working_days(due, 1)
     assert Event.objects.filter(application=app, verb="clock_recomputed").count() == 1
 
 

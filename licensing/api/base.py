@@ -140,13 +140,14 @@ def get_child(qs: QuerySet[Any], pk: int) -> Any:
 
 
 def acting_organisation(request: Request, requested: int | None = None) -> Organisation:
-    """The organisation the caller acts for: the key's, or the session user's only one."""
-    key = api_key_of(request)
-    if key is not None:
-        if key.organisation is None:
-            raise exceptions.PermissionDenied("A staff key does not act for an organisation.")
-        return key.organisation
-    organisations = selectors.organisations_for(request.user)
+    """The organisation the caller acts for: the one asked for (`?organisation=` or a body
+    field) among the caller's, else the key's, or the session user's only one."""
+    if requested is None and "organisation" in request.query_params:
+        text = request.query_params["organisation"]
+        if not text.isdigit():
+            raise exceptions.ValidationError({"organisation": ["Give an organisation's id."]})
+        requested = int(text)
+    organisations = caller_organisations(request)
     if requested is not None:
         return get_object_or_404(organisations, pk=check_id(requested))
     found = list(organisations[:2])
@@ -154,9 +155,19 @@ def acting_organisation(request: Request, requested: int | None = None) -> Organ
         raise exceptions.PermissionDenied("You do not act for an applicant organisation.")
     if len(found) > 1:
         raise exceptions.ValidationError(
-            {"organisation": ["You belong to several organisations: say which."]}
+            {"organisation": ["You belong to several organisations: say which (?organisation=)."]}
         )
     return found[0]
+
+
+def caller_organisations(request: Request) -> QuerySet[Organisation]:
+    """The organisations whose data the caller may see: the key's, or the session user's."""
+    key = api_key_of(request)
+    if key is not None and key.organisation is None:
+        raise exceptions.PermissionDenied("A staff key does not act for an organisation.")
+    if key is not None:
+        return Organisation.objects.filter(pk=key.organisation_id)
+    return selectors.organisations_for(request.user)
 
 
 def etag(application: Application) -> str:

@@ -23,6 +23,7 @@ from licensing.api.base import (
     ListApi,
     acting_organisation,
     applications,
+    caller_organisations,
     get_application,
     get_child,
     if_match,
@@ -78,8 +79,19 @@ AT = OpenApiParameter("at", OpenApiTypes.DATETIME, description="ISO 8601 instant
 # --- the caller, reference data and calculators -------------------------------------------
 
 
+ORGANISATION = OpenApiParameter(
+    "organisation",
+    OpenApiTypes.INT,
+    description="Which of your organisations, when you belong to several (browser sessions).",
+)
+
+
 class OrganisationDetailApi(Api):
-    @extend_schema(responses=s.OrganisationOut, summary="The caller's organisation")
+    allowed_query = frozenset({"organisation"})
+
+    @extend_schema(
+        parameters=[ORGANISATION], responses=s.OrganisationOut, summary="The caller's organisation"
+    )
     def get(self, request: Request) -> Response:
         return Response(s.OrganisationOut(acting_organisation(request)).data)
 
@@ -591,11 +603,17 @@ def _visible_keys(request: Request) -> QuerySet[ApiKey]:
 
 class ApiKeyListApi(ListApi):
     serializer_class = s.ApiKeyOut
+    allowed_query = ListApi.allowed_query | {"organisation"}
 
     def get_queryset(self) -> QuerySet[ApiKey]:
+        if "organisation" in self.request.query_params:
+            return _visible_keys(self.request).filter(
+                organisation=acting_organisation(self.request)
+            )
         return _visible_keys(self.request)
 
     @extend_schema(
+        parameters=[ORGANISATION],
         request=s.ApiKeyInput,
         responses={201: s.ApiKeyCreatedOut},
         summary="Create an API key (organisation admin, or a reviewer's own staff key)",
@@ -634,17 +652,21 @@ def _refuse_key_management_by_key(request: Request) -> None:
 
 def _endpoints(request: Request) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.filter(
-        organisation=acting_organisation(request), deleted_at__isnull=True
+        organisation__in=caller_organisations(request), deleted_at__isnull=True
     ).order_by("created_at", "pk")
 
 
 class WebhookEndpointListApi(ListApi):
     serializer_class = s.WebhookEndpointOut
+    allowed_query = ListApi.allowed_query | {"organisation"}
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
+        if "organisation" in self.request.query_params:
+            return _endpoints(self.request).filter(organisation=acting_organisation(self.request))
         return _endpoints(self.request)
 
     @extend_schema(
+        parameters=[ORGANISATION],
         request=s.WebhookEndpointInput,
         responses={201: s.WebhookEndpointCreatedOut},
         summary="Register a webhook endpoint (the signing secret is shown once)",

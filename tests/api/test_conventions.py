@@ -294,3 +294,31 @@ def test_member_who_is_not_admin_cannot_add_webhooks(organisation: Any) -> None:
     )
     assert response.status_code == 403
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_member_of_two_organisations_says_which_in_a_session(
+    applicant: User, organisation: Any
+) -> None:
+    from tests.factories import MembershipFactory
+
+    second = MembershipFactory(user=applicant).organisation
+    client = APIClient()
+    client.force_login(applicant)
+
+    unsaid = client.get("/api/v1/organisation/")
+    said = client.get(f"/api/v1/organisation/?organisation={second.pk}")
+    created = client.post(
+        f"/api/v1/webhooks/?organisation={second.pk}",
+        {"url": "http://127.0.0.1:9/", "events": ["licence.issued"]},
+        format="json",
+    )
+    listed = client.get("/api/v1/webhooks/").json()["results"]
+    bad = client.get("/api/v1/organisation/?organisation=x")
+
+    assert unsaid.status_code == 400
+    assert "organisation" in unsaid.json()["errors"]
+    assert said.json()["id"] == second.pk
+    assert created.status_code == 201
+    assert WebhookEndpoint.objects.get().organisation == second
+    assert [e["id"] for e in listed] == [created.json()["id"]]
+    assert bad.status_code == 400

@@ -163,11 +163,11 @@ def acting_organisation(request: Request, requested: int | None = None) -> Organ
 def caller_organisations(request: Request) -> QuerySet[Organisation]:
     """The organisations whose data the caller may see: the key's, or the session user's."""
     key = api_key_of(request)
-    if key is not None and key.organisation is None:
+    if key is None:
+        return selectors.organisations_for(request.user)
+    if key.organisation_id is None:
         raise exceptions.PermissionDenied("A staff key does not act for an organisation.")
-    if key is not None:
-        return Organisation.objects.filter(pk=key.organisation_id)
-    return selectors.organisations_for(request.user)
+    return Organisation.objects.filter(pk=key.organisation_id)
 
 
 def etag(application: Application) -> str:

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from licensing import permissions
 from licensing.models import Application, Event, Notification, Organisation, Provision, RulesCheck
 from licensing.rules import ProvisionRule, Window
-from licensing.workflow import Status
+from licensing.workflow import OPEN, Status
 
 
 def applications_for(user: Any) -> QuerySet[Application]:
@@ -78,3 +78,12 @@ def unread_notification_count(user: Any) -> int:
 def rules_changes() -> QuerySet[RulesCheck]:
     """The rules checks, newest first (one row per change of the rules in force)."""
     return RulesCheck.objects.order_by("-checked_at", "-pk")
+
+
+def review_queue(reviewer: Any) -> QuerySet[Application]:
+    """The reviewers' work queue: every open case, the soonest decision first."""
+    return (
+        applications_for(reviewer)
+        .filter(status__in=OPEN)
+        .order_by(F("decision_due").asc(nulls_last=True), "submitted_at", "pk")
+    )

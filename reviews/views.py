@@ -8,7 +8,6 @@ from django.views.generic import DetailView, ListView
 
 from licensing import permissions, selectors
 from licensing.models import Application, RulesCheck
-from licensing.workflow import OPEN
 
 
 class ReviewerRequired(LoginRequiredMixin, UserPassesTestMixin):
@@ -22,11 +21,7 @@ class QueueView(ReviewerRequired, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Application]:
-        return (
-            selectors.applications_for(self.request.user)
-            .filter(status__in=OPEN)
-            .order_by("decision_due", "submitted_at")
-        )
+        return selectors.review_queue(self.request.user)
 
 
 class CaseDetailView(ReviewerRequired, DetailView):

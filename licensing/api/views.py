@@ -42,7 +42,7 @@ from licensing.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from licensing.workflow import OPEN, Status
+from licensing.workflow import Status
 
 FIRST_DAY = dt.date(1990, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
@@ -543,11 +543,7 @@ class QueueApi(ListApi):
     def get_queryset(self) -> QuerySet[Application]:
         if not permissions.is_reviewer(self.request.user):
             raise exceptions.PermissionDenied("The queue is for case officers and supervisors.")
-        return (
-            selectors.applications_for(self.request.user)
-            .filter(status__in=OPEN)
-            .order_by("decision_due", "submitted_at", "pk")
-        )
+        return selectors.review_queue(self.request.user)
 
     @extend_schema(summary="Reviewer: the work queue")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

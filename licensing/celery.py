@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "licensing.tasks.recheck_provisional_due_dates",
         "schedule": crontab(minute="7"),
     },
+    # https://crontab.guru/#37_*_*_*_* — stored files whose upload rolled back, removed hourly.
+    "remove-orphan-document-files": {
+        "task": "licensing.tasks.remove_orphan_document_files",
+        "schedule": crontab(minute="37"),
+    },
     # https://crontab.guru/#*_*_*_*_* — webhook deliveries due (new, or retrying after backoff).
     "deliver-due-webhooks": {"task": "licensing.tasks.deliver_due_webhooks", "schedule": crontab()},
 }

@@ -24,6 +24,7 @@ from licensing.calendar import add_working_days, working_days_between
 from licensing.exceptions import TransitionNotAllowed
 from licensing.models import (
     Application,
+    Document,
     Event,
     InformationRequest,
     Licence,
@@ -398,3 +399,26 @@ def unfinished_rescreens() -> dict[int, list[int]]:
 
 def latest_rules_check() -> RulesCheck | None:
     return RulesCheck.objects.order_by("-pk").first()
+
+
+# --- stored files -------------------------------------------------------------------------
+
+# A file younger than this may belong to an upload whose transaction has not committed yet.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def remove_orphan_document_files() -> list[str]:
+    """Delete stored document files that no Document row names (an upload whose transaction
+    rolled back after the file was written), once they are older than ORPHAN_GRACE."""
+    storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
+    if not storage.exists("applications"):
+        return []
+    known = set(Document.objects.values_list("file", flat=True))
+    cutoff, removed = timezone.now() - ORPHAN_GRACE, []
+    for folder in storage.listdir("applications")[0]:
+        for name in storage.listdir(f"applications/{folder}")[1]:
+            path = f"applications/{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed.append(path)
+    return removed

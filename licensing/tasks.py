@@ -90,6 +90,12 @@ def recompute_clocks(application_id: int) -> None:
     services.recompute_application_clocks(Application.objects.get(pk=application_id))
 
 
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def remove_orphan_document_files() -> None:
+    """Hourly: files of uploads whose transaction rolled back."""
+    jobs.remove_orphan_document_files()
+
+
 @shared_task
 def send_due_emails() -> None:
     """Every minute: e-mails not yet sent (new, or failed and due for a retry)."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from licensing import calendar, jobs, notifications, services, tasks
 from licensing.models import Event, InformationRequest, Licence, Notification
 from licensing.workflow import Status
-from tests.factories import application_in
+from tests.factories import application_in, pdf
 from tests.sweeps import run_due_work
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -383,3 +383,18 @@ def test_a_calendar_override_moves_answer_due_dates_counted_in_working_days(
         )
     assert counted.information_requests.get().answer_due == dt.date(2026, 3, 31)  # was 30th
     assert chosen.information_requests.get().answer_due == dt.date(2026, 3, 30)  # as chosen
+
+
+def test_files_of_rolled_back_uploads_are_removed_after_an_hour(actors: Any) -> None:
+    app = application_in(Status.DRAFT, **actors)
+    kept = app.documents.first()
+    storage = kept.file.storage
+    orphan = storage.save(f"applications/{app.pk}/rolled-back.pdf", pdf("rolled-back.pdf"))
+
+    assert jobs.remove_orphan_document_files() == []  # too young: its upload may be running
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        removed = jobs.remove_orphan_document_files()
+
+    assert removed == [orphan]
+    assert not storage.exists(orphan)
+    assert storage.exists(kept.file.name)

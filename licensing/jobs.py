@@ -410,7 +410,7 @@ ORPHAN_GRACE = dt.timedelta(hours=1)
 def remove_orphan_document_files() -> list[str]:
     """Delete stored document files that no Document row names (an upload whose transaction
     rolled back after the file was written), once they are older than ORPHAN_GRACE."""
-    storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = Document._meta.get_field("file").storage
     if not storage.exists("applications"):
         return []
     known = set(Document.objects.values_list("file", flat=True))

@@ -385,10 +385,14 @@ def test_a_calendar_override_moves_answer_due_dates_counted_in_working_days(
     assert chosen.information_requests.get().answer_due == dt.date(2026, 3, 30)  # as chosen
 
 
-def test_files_of_rolled_back_uploads_are_removed_after_an_hour(actors: Any) -> None:
+def test_files_of_rolled_back_uploads_are_removed_after_an_hour(
+    actors: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)  # only this test's files
     app = application_in(Status.DRAFT, **actors)
     kept = app.documents.first()
     storage = kept.file.storage
+    assert storage.path(kept.file.name).startswith(str(tmp_path))
     orphan = storage.save(f"applications/{app.pk}/rolled-back.pdf", pdf("rolled-back.pdf"))
 
     assert jobs.remove_orphan_document_files() == []  # too young: its upload may be running

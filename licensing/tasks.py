@@ -87,7 +87,7 @@ def recheck_provisional_due_dates() -> None:
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def recompute_clocks(application_id: int) -> None:
-    services.recompute_application_clocks(Application.objects.get(pk=application_id))
+    services.recompute_clocks(Application.objects.get(pk=application_id))
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

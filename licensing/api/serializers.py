@@ -62,12 +62,9 @@ class ApplicationUpdateInput(Input):
     destination_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
 
 
-class LineInput(Input):
-    item_code = serializers.CharField(max_length=30)
-    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
-    unit_value = serializers.DecimalField(max_digits=14, decimal_places=2)
-    unit = serializers.CharField(max_length=10, default="kg")
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", default="USD")
+class GoodsInput(Input):
+    """What the licence requirement is judged on, for a line or a requirement question."""
+
     hs_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     description = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default=""
@@ -80,6 +77,14 @@ class LineInput(Input):
     product_value = serializers.DecimalField(
         max_digits=16, decimal_places=2, required=False, allow_null=True, default=None
     )
+
+
+class LineInput(GoodsInput):
+    item_code = serializers.CharField(max_length=30)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit_value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unit = serializers.CharField(max_length=10, default="kg")
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", default="USD")
 
 
 class PartyInput(Input):
@@ -154,19 +159,8 @@ class CountersignInput(Input):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RequirementLineInput(Input):
+class RequirementLineInput(GoodsInput):
     item_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    hs_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
-    description = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
-    )
-    foreign_made = serializers.BooleanField(default=False)
-    chinese_content_value = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True, default=None
-    )
-    product_value = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True, default=None
-    )
 
 
 class RequirementInput(Input):

@@ -52,7 +52,6 @@ from licensing.services.drafting import (
 )
 from licensing.services.reference import (
     delete_reference_data,
-    recompute_application_clocks,
     recompute_clocks,
     record_catalogue_load,
     save_calendar_override,
@@ -109,7 +108,6 @@ __all__ = [
     "local_date",
     "pause_clock",
     "recommend_decision",
-    "recompute_application_clocks",
     "recompute_clocks",
     "record_catalogue_load",
     "record_event",

@@ -261,11 +261,16 @@ def _assess_lines(
 
 
 def _screen(application: Application) -> list[ScreeningFlag]:
-    """Screen a locked application under the rules in force now; store the flags, the rules
-    version, and what they decide: a countersignature, and whether the case has a time limit."""
+    """Screen a locked application under the rules in force now: its lines' licence
+    requirement, then its parties, end use and destination; store the rules version."""
     snapshot = selectors.current_rules()
-    version = rules.rules_version(snapshot)
     _assess_lines(application, snapshot)
+    return _screen_parties(application, rules.rules_version(snapshot))
+
+
+def _screen_parties(application: Application, version: str) -> list[ScreeningFlag]:
+    """Store the flags of the parties, end use and destination, the rules version, and what
+    the flags decide: a countersignature, and whether the case has a time limit."""
     listed = [
         screening.ListedParty(
             name=p.name,

@@ -99,12 +99,6 @@ def save_calendar_override(
     return override
 
 
-@transaction.atomic
-def recompute_application_clocks(application: Application) -> bool:
-    """Check one case's stored due dates again (the hourly recheck of provisional ones)."""
-    return recompute_clocks(application)
-
-
 def _recompute_answer_due(application: Application) -> int:
     """Move the due dates of open requests counted in working days; a date the officer chose
     stays. Returns how many moved."""
@@ -122,6 +116,7 @@ def _recompute_answer_due(application: Application) -> int:
     return moved
 
 
+@transaction.atomic
 def recompute_clocks(application: Application) -> bool:
     """Recompute the stored due dates from the stored start events; True when any moved."""
     application = _lock(application)

@@ -21,6 +21,7 @@ from licensing.services._common import (
     _recompute_decision_due,
     _require_reviewer,
     _screen,
+    _screen_parties,
     _touch,
     record_event,
 )
@@ -68,8 +69,9 @@ def rescreen_for_rules_change(application: Application, *, check: RulesCheck) ->
     snapshot = selectors.current_rules()
     # A line never assessed before (no answer, no provisions) has nothing to compare with.
     changed = [c for c in _assess_lines(application, snapshot) if c[1] is not None or c[2]]
-    flags = _screen(application) if application.status != Status.DRAFT else []
-    application.rules_version = rules.rules_version(snapshot)
+    version = rules.rules_version(snapshot)
+    flags = _screen_parties(application, version) if application.status != Status.DRAFT else []
+    application.rules_version = version
     application.last_rules_check = check
     _recompute_decision_due(application)
     application.save(
